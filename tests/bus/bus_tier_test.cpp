@@ -1,0 +1,330 @@
+// Bus tier: the real remedyd, activated by a real dbus-daemon, asking a real
+// polkitd about real users. Run through tests/support/bus-env.
+
+#include "core/proc.h"
+#include "introspection.h"
+#include "process.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <pwd.h>
+#include <signal.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+using namespace remedy::test;
+
+namespace {
+
+const std::string kBusName = "org.remedy.Remedy1";
+const std::string kPath = "/org/remedy/Remedy1";
+const std::string kLogControl = "org.freedesktop.LogControl1";
+const std::string kManager = "org.remedy.Remedy1.Manager";
+
+std::string remedyctl() { return requireEnv("REMEDY_BUILD_DIR") + "/client/remedyctl"; }
+
+Outcome busctl(const std::string& user, std::vector<std::string> args)
+{
+    args.insert(args.begin(), {"busctl", "--system", "--no-pager"});
+    return runAs(user, args);
+}
+
+std::string logLevel()
+{
+    auto got = busctl("root", {"get-property", kBusName, kPath, kLogControl, "LogLevel"});
+    EXPECT_EQ(got.exitCode, 0) << got.err;
+    return got.out;  // `s "info"`
+}
+
+void resetLogLevel()
+{
+    auto set = busctl("root", {"set-property", kBusName, kPath, kLogControl, "LogLevel", "s", "info"});
+    ASSERT_EQ(set.exitCode, 0) << set.err;
+    ASSERT_EQ(logLevel(), "s \"info\"\n");
+}
+
+uid_t uidOf(const std::string& user)
+{
+    const passwd* entry = getpwnam(user.c_str());
+    return entry ? entry->pw_uid : static_cast<uid_t>(-1);
+}
+
+pid_t helperPid()
+{
+    auto got = busctl("root", {"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "GetConnectionUnixProcessID", "s", kBusName});
+    if (got.exitCode != 0)
+        return -1;
+    return static_cast<pid_t>(std::stol(got.out.substr(2)));  // "u 123"
+}
+
+bool nameHasOwner()
+{
+    auto got = busctl("root", {"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "NameHasOwner", "s", kBusName});
+    return got.out == "b true\n";
+}
+
+template <typename Predicate>
+bool waitFor(Predicate predicate, std::chrono::milliseconds limit)
+{
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (predicate())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return predicate();
+}
+
+std::string helperLog() { return remedy::readFile(requireEnv("REMEDY_HELPER_LOG")); }
+
+// --- the matrix: root, member, outsider ---------------------------------
+
+enum class Caller { Root, Member, Outsider };
+
+std::string userName(Caller caller)
+{
+    switch (caller) {
+    case Caller::Root: return "root";
+    case Caller::Member: return requireEnv("REMEDY_MEMBER");
+    case Caller::Outsider: break;
+    }
+    return requireEnv("REMEDY_OUTSIDER");
+}
+
+class CallerMatrix : public testing::TestWithParam<Caller> {
+protected:
+    std::string user() const { return userName(GetParam()); }
+    bool authorized() const { return GetParam() != Caller::Outsider; }
+};
+
+std::string callerLabel(const testing::TestParamInfo<Caller>& info)
+{
+    switch (info.param) {
+    case Caller::Root: return "Root";
+    case Caller::Member: return "Member";
+    case Caller::Outsider: break;
+    }
+    return "Outsider";
+}
+
+TEST_P(CallerMatrix, ReadsVersionProperty)
+{
+    auto got = busctl(user(), {"get-property", kBusName, kPath, kManager, "Version"});
+    EXPECT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(got.out, "s \"0.1.0\"\n");
+}
+
+TEST_P(CallerMatrix, DescribeReportsTheMachinesMemoryAndSwap)
+{
+    auto got = busctl(user(), {"--json=short", "call", kBusName, kPath, kManager, "Describe"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    auto reply = nlohmann::json::parse(got.out);
+    auto doc = nlohmann::json::parse(reply["data"][0].get<std::string>());
+    auto memory = remedy::parseMemInfo(remedy::readFile("/proc/meminfo"));
+    EXPECT_EQ(doc["version"], "0.1.0");
+    EXPECT_EQ(doc["memory"]["total"], memory.total);
+    EXPECT_GT(doc["memory"]["available"].get<std::uint64_t>(), 0U);
+    EXPECT_EQ(doc["swap"]["areas"].size(), remedy::parseSwaps(remedy::readFile("/proc/swaps")).size());
+}
+
+TEST_P(CallerMatrix, StatusPrintsJsonWithExitZero)
+{
+    auto got = runAs(user(), {remedyctl(), "--json", "status"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    auto doc = nlohmann::json::parse(got.out);
+    EXPECT_EQ(doc["version"], "0.1.0");
+    EXPECT_EQ(doc["log_level"], "info");
+    EXPECT_TRUE(doc["swap"].contains("areas"));
+}
+
+TEST_P(CallerMatrix, StatusPrintsHumanReadableSummary)
+{
+    auto got = runAs(user(), {remedyctl(), "status"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_NE(got.out.find("remedyd 0.1.0"), std::string::npos) << got.out;
+    EXPECT_NE(got.out.find("Memory:"), std::string::npos) << got.out;
+    EXPECT_NE(got.out.find("Swap:"), std::string::npos) << got.out;
+}
+
+TEST_P(CallerMatrix, SetLogLevelThroughRemedyctlOnlyWhenAuthorized)
+{
+    resetLogLevel();
+    auto got = runAs(user(), {remedyctl(), "--no-ask-password", "log-level", "debug"});
+    if (authorized()) {
+        EXPECT_EQ(got.exitCode, 0) << got.err;
+        EXPECT_EQ(logLevel(), "s \"debug\"\n");
+    } else {
+        EXPECT_EQ(got.exitCode, 4) << got.err;
+        EXPECT_NE(got.err.find("org.remedy.manage"), std::string::npos) << got.err;
+        EXPECT_NE(got.err.find("group 'remedy'"), std::string::npos) << got.err;
+        EXPECT_EQ(logLevel(), "s \"info\"\n");
+    }
+}
+
+TEST_P(CallerMatrix, SetLogLevelPropertyOnlyWhenAuthorized)
+{
+    resetLogLevel();
+    auto got = busctl(user(), {"set-property", kBusName, kPath, kLogControl, "LogLevel", "s", "warning"});
+    if (authorized()) {
+        EXPECT_EQ(got.exitCode, 0) << got.err;
+        EXPECT_EQ(logLevel(), "s \"warning\"\n");
+    } else {
+        EXPECT_NE(got.exitCode, 0);
+        EXPECT_NE(got.err.find("not authorized for org.remedy.manage"), std::string::npos) << got.err;
+        EXPECT_EQ(logLevel(), "s \"info\"\n");
+    }
+}
+
+TEST_P(CallerMatrix, EveryDecisionIsLoggedWithTheCallersUid)
+{
+    resetLogLevel();
+    runAs(user(), {remedyctl(), "--no-ask-password", "log-level", "notice"});
+    auto verdict = authorized() ? "authorized uid=" : "refused uid=";
+    auto expected = verdict + std::to_string(uidOf(user()));
+    auto log = helperLog();
+    auto line = log.rfind(expected);
+    ASSERT_NE(line, std::string::npos) << log;
+    auto text = log.substr(line, log.find('\n', line) - line);
+    EXPECT_NE(text.find("action=org.remedy.manage"), std::string::npos) << text;
+    EXPECT_NE(text.find("set log level to notice"), std::string::npos) << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Callers, CallerMatrix, testing::Values(Caller::Root, Caller::Member, Caller::Outsider), callerLabel);
+
+// --- the interface ---------------------------------------------------------
+
+TEST(Interface, IntrospectionShowsExactlyTheMembersOfTheXml)
+{
+    auto xml = membersFromXml(remedy::readFile(REMEDY_SOURCE_DIR "/dbus/org.remedy.Remedy1.xml"));
+    auto got = busctl("root", {"introspect", kBusName, kPath});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    auto live = membersFromBusctl(got.out);
+    ASSERT_FALSE(xml.empty());
+    for (const auto& [interface, members] : xml) {
+        ASSERT_TRUE(live.count(interface)) << interface << " is missing from:\n" << got.out;
+        EXPECT_EQ(live[interface], members) << interface;
+    }
+}
+
+// --- bad input changes nothing ----------------------------------------------
+
+TEST(BadInput, UnknownLogLevelIsAUsageErrorAndChangesNothing)
+{
+    resetLogLevel();
+    auto got = runAs(userName(Caller::Member), {remedyctl(), "log-level", "loud"});
+    EXPECT_EQ(got.exitCode, 2);
+    EXPECT_NE(got.err.find("invalid log level 'loud'"), std::string::npos) << got.err;
+    EXPECT_EQ(logLevel(), "s \"info\"\n");
+}
+
+TEST(BadInput, UnknownOptionIsRefusedByName)
+{
+    resetLogLevel();
+    auto got = busctl("root", {"call", kBusName, kPath, kManager, "SetLogLevel", "sa{sv}", "debug", "1", "dryrun", "b", "true"});
+    EXPECT_NE(got.exitCode, 0);
+    EXPECT_NE(got.err.find("unknown option 'dryrun'"), std::string::npos) << got.err;
+    EXPECT_EQ(logLevel(), "s \"info\"\n");
+}
+
+TEST(BadInput, OptionOfTheWrongTypeIsRefused)
+{
+    resetLogLevel();
+    auto got = busctl("root", {"call", kBusName, kPath, kManager, "SetLogLevel", "sa{sv}", "debug", "1", "auth.interactive", "s", "yes"});
+    EXPECT_NE(got.exitCode, 0);
+    EXPECT_NE(got.err.find("must be a boolean"), std::string::npos) << got.err;
+    EXPECT_EQ(logLevel(), "s \"info\"\n");
+}
+
+TEST(BadInput, UnknownLogTargetIsRefused)
+{
+    auto got = busctl("root", {"set-property", kBusName, kPath, kLogControl, "LogTarget", "s", "kmsg"});
+    EXPECT_NE(got.exitCode, 0);
+    EXPECT_NE(got.err.find("invalid log target 'kmsg'"), std::string::npos) << got.err;
+}
+
+TEST(BadInput, UnknownCommandIsAUsageError)
+{
+    auto got = run({remedyctl(), "frobnicate"});
+    EXPECT_EQ(got.exitCode, 2);
+}
+
+TEST(Reachability, MissingBusIsReportedPlainlyWithExitThree)
+{
+    auto got = run({"env", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/remedy-bus", remedyctl(), "status"});
+    EXPECT_EQ(got.exitCode, 3);
+    EXPECT_NE(got.err.find("cannot reach remedyd"), std::string::npos) << got.err;
+}
+
+TEST(Reachability, JsonErrorsCarryTheErrorName)
+{
+    auto got = runAs(userName(Caller::Outsider), {remedyctl(), "--json", "--no-ask-password", "log-level", "crit"});
+    EXPECT_EQ(got.exitCode, 4);
+    auto doc = nlohmann::json::parse(got.out);
+    EXPECT_EQ(doc["error"], "org.remedy.Remedy1.Error.NotAuthorized");
+}
+
+TEST(Idempotence, SettingTheCurrentLevelReportsNoChange)
+{
+    resetLogLevel();
+    auto got = runAs(userName(Caller::Member), {remedyctl(), "--json", "log-level", "info"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(nlohmann::json::parse(got.out)["changed"], false);
+    got = runAs(userName(Caller::Member), {remedyctl(), "--json", "log-level", "debug"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(nlohmann::json::parse(got.out)["changed"], true);
+}
+
+// --- concurrency and lifetime ----------------------------------------------
+
+TEST(Concurrency, TwentySimultaneousCallersEachGetACleanAnswer)
+{
+    // Members ask for debug, outsiders for crit, which no caller reaches: every
+    // outsider's call is a change, and must be refused.
+    resetLogLevel();
+    std::vector<std::future<Outcome>> calls;
+    for (int i = 0; i < 20; ++i) {
+        bool member = i % 2;
+        calls.push_back(std::async(std::launch::async, [member] {
+            return runAs(userName(member ? Caller::Member : Caller::Outsider),
+                         {remedyctl(), "--no-ask-password", "log-level", member ? "debug" : "crit"});
+        }));
+    }
+    for (int i = 0; i < 20; ++i) {
+        auto got = calls[i].get();
+        EXPECT_EQ(got.exitCode, i % 2 ? 0 : 4) << "caller " << i << ": " << got.err;
+    }
+    EXPECT_EQ(logLevel(), "s \"debug\"\n");
+}
+
+TEST(Lifetime, ExitsWhenIdleAndIsActivatedAgain)
+{
+    ASSERT_EQ(run({remedyctl(), "status"}).exitCode, 0);
+    pid_t first = helperPid();
+    ASSERT_GT(first, 0);
+    auto idle = std::chrono::seconds(std::stoi(requireEnv("REMEDY_IDLE_TIMEOUT")));
+    EXPECT_TRUE(waitFor([] { return !nameHasOwner(); }, idle + std::chrono::seconds(3)));
+    EXPECT_TRUE(waitFor([first] { return kill(first, 0) != 0; }, std::chrono::seconds(2)));
+
+    ASSERT_EQ(run({remedyctl(), "status"}).exitCode, 0);
+    pid_t second = helperPid();
+    EXPECT_GT(second, 0);
+    EXPECT_NE(second, first);
+}
+
+TEST(Lifetime, StopsCleanlyOnSigterm)
+{
+    ASSERT_EQ(run({remedyctl(), "status"}).exitCode, 0);
+    pid_t pid = helperPid();
+    ASSERT_GT(pid, 0);
+    ASSERT_EQ(kill(pid, SIGTERM), 0);
+    EXPECT_TRUE(waitFor([pid] { return kill(pid, 0) != 0; }, std::chrono::seconds(3)));
+    EXPECT_NE(helperLog().find("received Terminated"), std::string::npos);
+    EXPECT_EQ(run({remedyctl(), "status"}).exitCode, 0);
+}
+
+} // namespace
