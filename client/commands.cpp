@@ -26,8 +26,8 @@ Options authOptions(HelperClient& helper, const PolkitAgent& agent)
 
 int status(HelperClient& helper, const GlobalOptions& global)
 {
-    auto description = nlohmann::json::parse(helper.remedy().Describe());
-    description["log_level"] = helper.remedy().LogLevel();
+    auto description = nlohmann::json::parse(helper.manager().Describe());
+    description["log_level"] = helper.logControl().LogLevel();
     if (global.json) {
         std::cout << description.dump() << '\n';
         return kSuccess;
@@ -53,12 +53,12 @@ int status(HelperClient& helper, const GlobalOptions& global)
 
 int logLevel(HelperClient& helper, const GlobalOptions& global, const std::optional<std::string>& level)
 {
-    auto before = helper.remedy().LogLevel();
+    auto before = helper.logControl().LogLevel();
     if (level && *level != before) {
         PolkitAgent agent(global.askPassword);
-        helper.remedy().SetLogLevel(*level, authOptions(helper, agent));
+        helper.manager().SetLogLevel(*level, authOptions(helper, agent));
     }
-    auto current = level ? helper.remedy().LogLevel() : before;
+    auto current = level ? helper.logControl().LogLevel() : before;
     if (global.json)
         std::cout << nlohmann::json{{"log_level", current}, {"changed", current != before}}.dump() << '\n';
     else if (!global.quiet && !level)

@@ -10,18 +10,25 @@ namespace remedy::client {
 namespace {
 
 constexpr const char* kBusName = "org.remedy.Remedy1";
-constexpr const char* kObjectPath = "/org/remedy/Remedy1";
+
 
 bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 } // namespace
 
-RemedyProxy::RemedyProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, kObjectPath) { registerProxy(); }
-RemedyProxy::~RemedyProxy() { unregisterProxy(); }
+ManagerProxy::ManagerProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/remedy/Remedy1") { registerProxy(); }
+ManagerProxy::~ManagerProxy() { unregisterProxy(); }
+
+LogControlProxy::LogControlProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/freedesktop/LogControl1")
+{
+    registerProxy();
+}
+LogControlProxy::~LogControlProxy() { unregisterProxy(); }
 
 HelperClient::HelperClient(const std::string& host)
     : bus_(host.empty() ? sdbus::createSystemBusConnection() : sdbus::createRemoteSystemBusConnection(host)),
-      proxy_(std::make_unique<RemedyProxy>(*bus_))
+      manager_(*bus_),
+      logControl_(*bus_)
 {
 }
 

@@ -14,11 +14,16 @@ namespace remedy::client {
 
 using Options = std::map<std::string, sdbus::Variant>;
 
-class RemedyProxy final
-    : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Manager_proxy, org::freedesktop::LogControl1_proxy> {
+class ManagerProxy final : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Manager_proxy> {
 public:
-    explicit RemedyProxy(sdbus::IConnection& bus);
-    ~RemedyProxy();
+    explicit ManagerProxy(sdbus::IConnection& bus);
+    ~ManagerProxy();
+};
+
+class LogControlProxy final : public sdbus::ProxyInterfaces<org::freedesktop::LogControl1_proxy> {
+public:
+    explicit LogControlProxy(sdbus::IConnection& bus);
+    ~LogControlProxy();
 };
 
 // A failure the user should read, with the exit code it maps to.
@@ -34,13 +39,15 @@ class HelperClient {
 public:
     // host empty: the local system bus; otherwise ssh to [user@]host.
     explicit HelperClient(const std::string& host);
-    RemedyProxy& remedy() { return *proxy_; }
+    ManagerProxy& manager() { return manager_; }
+    LogControlProxy& logControl() { return logControl_; }
     // Lets polkit ask for a password where the user can answer.
     void allowInteractiveAuth();
 
 private:
     std::unique_ptr<sdbus::IConnection> bus_;
-    std::unique_ptr<RemedyProxy> proxy_;
+    ManagerProxy manager_;
+    LogControlProxy logControl_;
 };
 
 } // namespace remedy::client

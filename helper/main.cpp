@@ -4,6 +4,7 @@
 #include "authority.h"
 #include "core/log_level.h"
 #include "event_loop.h"
+#include "log_control.h"
 #include "logging.h"
 #include "manager.h"
 #include "version.h"
@@ -47,7 +48,8 @@ int main(int argc, char** argv)
         auto bus = sdbus::createSystemBusConnection();
         remedy::EventLoop loop(*bus, std::chrono::milliseconds(static_cast<long long>(idleSeconds * 1000)));
         remedy::Authority authority;
-        remedy::Manager manager(*bus, loop, authority);
+        remedy::LogControl logControl(*bus, authority);
+        remedy::Manager manager(*bus, loop, authority, logControl);
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);
 

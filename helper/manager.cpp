@@ -1,31 +1,19 @@
 #include "manager.h"
 
 #include "core/describe.h"
-#include "core/log_level.h"
 #include "core/proc.h"
 #include "logging.h"
 #include "version.h"
-
-#include <spdlog/spdlog.h>
 
 namespace remedy {
 namespace {
 
 const std::string kManageAction = "org.remedy.manage";
-const char* const kLogControl = org::freedesktop::LogControl1_adaptor::INTERFACE_NAME;
-
-remedy::LogLevel levelArgument(const std::string& name)
-{
-    auto level = parseLogLevel(name);
-    if (!level)
-        throw toBusError(ErrorKind::InvalidArgument, "invalid log level '" + name + "'; expected one of: " + logLevelNames());
-    return *level;
-}
 
 } // namespace
 
-Manager::Manager(sdbus::IConnection& bus, EventLoop& loop, Authority& authority)
-    : AdaptorInterfaces(bus, kObjectPath), loop_(loop), authority_(authority)
+Manager::Manager(sdbus::IConnection& bus, EventLoop& loop, Authority& authority, LogControl& logControl)
+    : AdaptorInterfaces(bus, kObjectPath), loop_(loop), authority_(authority), logControl_(logControl)
 {
     registerAdaptor();
 }
@@ -53,7 +41,7 @@ void Manager::SetLogLevel(sdbus::Result<>&& result, std::string level, Options o
     try {
         rejectUnknownOptions(options, {"auth.interactive"});
         interactive = boolOption(options, "auth.interactive", false);
-        wanted = levelArgument(level);
+        wanted = logLevelArgument(level);
     } catch (const sdbus::Error& error) {
         result.returnError(error);
         return;
@@ -72,47 +60,9 @@ void Manager::SetLogLevel(sdbus::Result<>&& result, std::string level, Options o
                 reply->returnError(notAuthorized(decision, kManageAction));
                 return;
             }
-            logging::setLevel(wanted);
-            getObject().emitPropertiesChangedSignal(kLogControl, {"LogLevel"});
+            logControl_.applyLevel(wanted);
             reply->returnResults();
         });
-}
-
-std::string Manager::LogLevel() { return std::string(logLevelName(logging::level())); }
-
-void Manager::LogLevel(const std::string& value)
-{
-    auto wanted = levelArgument(value);
-    if (wanted == logging::level())
-        return;
-    authorizeNow(kManageAction, "set log level to " + value);
-    logging::setLevel(wanted);
-    getObject().emitPropertiesChangedSignal(kLogControl, {"LogLevel"});
-}
-
-std::string Manager::LogTarget() { return std::string(logTargetName(logging::target())); }
-
-void Manager::LogTarget(const std::string& value)
-{
-    auto wanted = parseLogTarget(value);
-    if (!wanted)
-        throw toBusError(ErrorKind::InvalidArgument, "invalid log target '" + value + "'; expected one of: " + logTargetNames());
-    if (*wanted == logging::target())
-        return;
-    authorizeNow(kManageAction, "set log target to " + value);
-    logging::setTarget(*wanted);
-    getObject().emitPropertiesChangedSignal(kLogControl, {"LogTarget"});
-}
-
-std::string Manager::SyslogIdentifier() { return "remedyd"; }
-
-void Manager::authorizeNow(const std::string& action, const std::string& what)
-{
-    auto sender = currentSender(getObject());
-    auto decision = authority_.check(sender, action, false);
-    logDecision(decision, sender, action, what);
-    if (!decision.allowed)
-        throw notAuthorized(decision, action);
 }
 
 } // namespace remedy

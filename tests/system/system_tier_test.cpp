@@ -1,0 +1,171 @@
+// System tier: remedy installed into a throwaway systemd (tests/support/sandbox)
+// and reached the way users reach it: an unprivileged remedyctl, the system
+// bus, activation through systemd, polkit.service.
+
+#include "process.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+using namespace remedy::test;
+
+namespace {
+
+const std::string kSandboxScript = REMEDY_SOURCE_DIR "/tests/support/sandbox";
+
+class SystemTier : public testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        dir_ = "/tmp/remedy-system-" + std::to_string(getpid());
+        auto started = run({kSandboxScript, "start", dir_, REMEDY_BUILD_DIR});
+        ASSERT_EQ(started.exitCode, 0) << started.err;
+        // The admin's way to tune the helper: a drop-in. A short idle timeout
+        // lets the test watch it exit.
+        ASSERT_EQ(inside({"mkdir", "-p", "/etc/systemd/system/remedyd.service.d"}).exitCode, 0);
+        ASSERT_EQ(inside({"sh", "-c",
+                          "printf '[Service]\\nExecStart=\\nExecStart=/usr/libexec/remedyd --idle-timeout 2\\n' "
+                          ">/etc/systemd/system/remedyd.service.d/idle.conf && systemctl daemon-reload"})
+                      .exitCode,
+                  0);
+    }
+
+    static void TearDownTestSuite()
+    {
+        auto stopped = run({kSandboxScript, "stop", dir_});
+        EXPECT_EQ(stopped.exitCode, 0) << stopped.err;
+        EXPECT_FALSE(std::filesystem::exists(dir_));
+    }
+
+    static Outcome inside(std::vector<std::string> argv)
+    {
+        argv.insert(argv.begin(), {kSandboxScript, "run", dir_});
+        return run(argv);
+    }
+
+    static Outcome insideAs(const std::string& user, std::vector<std::string> argv)
+    {
+        argv.insert(argv.begin(), {"runuser", "-u", user, "--"});
+        return inside(argv);
+    }
+
+    static std::string unitProperty(const std::string& property)
+    {
+        auto got = inside({"systemctl", "show", "remedyd.service", "-P", property});
+        return got.out.substr(0, got.out.find('\n'));
+    }
+
+    static bool waitForState(const std::string& state, std::chrono::seconds limit)
+    {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (unitProperty("ActiveState") == state)
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return false;
+    }
+
+    static std::string journal()
+    {
+        return inside({"journalctl", "-u", "remedyd.service", "-o", "json", "--no-pager"}).out;
+    }
+
+    static std::string dir_;
+};
+
+std::string SystemTier::dir_;
+
+TEST_F(SystemTier, UnprivilegedStatusActivatesTheHardenedUnit)
+{
+    inside({"systemctl", "stop", "remedyd.service"});
+    ASSERT_EQ(unitProperty("ActiveState"), "inactive");
+
+    auto got = insideAs("remedy-member", {"remedyctl", "--json", "status"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_EQ(nlohmann::json::parse(got.out)["version"], "0.1.0");
+
+    EXPECT_EQ(unitProperty("ActiveState"), "active");
+    EXPECT_EQ(unitProperty("Type"), "dbus");
+    EXPECT_EQ(unitProperty("BusName"), "org.remedy.Remedy1");
+    EXPECT_EQ(unitProperty("NoNewPrivileges"), "yes");
+    EXPECT_EQ(unitProperty("ProtectHome"), "yes");
+    EXPECT_EQ(unitProperty("PrivateTmp"), "yes");
+    EXPECT_EQ(unitProperty("RestrictAddressFamilies"), "AF_UNIX");
+    EXPECT_EQ(unitProperty("MemoryMax"), std::to_string(64 << 20));
+
+    // The process that answered is the unit's main process, running as root.
+    auto pid = unitProperty("MainPID");
+    auto status = inside({"cat", "/proc/" + pid + "/status"}).out;
+    EXPECT_NE(status.find("Uid:\t0\t0\t0\t0"), std::string::npos) << status;
+}
+
+TEST_F(SystemTier, PolkitGrantsTheMemberAndRefusesTheOutsider)
+{
+    ASSERT_EQ(inside({"remedyctl", "log-level", "info"}).exitCode, 0);
+    auto refused = insideAs("remedy-outsider", {"remedyctl", "--no-ask-password", "log-level", "debug"});
+    EXPECT_EQ(refused.exitCode, 4) << refused.err;
+    EXPECT_EQ(inside({"remedyctl", "log-level"}).out, "info\n");
+
+    auto granted = insideAs("remedy-member", {"remedyctl", "--no-ask-password", "log-level", "debug"});
+    EXPECT_EQ(granted.exitCode, 0) << granted.err;
+    EXPECT_EQ(inside({"remedyctl", "log-level"}).out, "debug\n");
+
+    // Both decisions are in the journal, the refusal as a warning.
+    auto log = journal();
+    EXPECT_NE(log.find("refused uid=1002"), std::string::npos);
+    EXPECT_NE(log.find("authorized uid=1001"), std::string::npos);
+    auto warnings = inside({"journalctl", "-u", "remedyd.service", "-p", "warning", "--no-pager", "-o", "cat"}).out;
+    EXPECT_NE(warnings.find("refused uid=1002"), std::string::npos) << warnings;
+    EXPECT_EQ(warnings.find("authorized uid=1001"), std::string::npos) << warnings;
+}
+
+TEST_F(SystemTier, SystemctlServiceLogLevelWorks)
+{
+    auto set = inside({"systemctl", "service-log-level", "remedyd.service", "notice"});
+    ASSERT_EQ(set.exitCode, 0) << set.err;
+    EXPECT_EQ(inside({"systemctl", "service-log-level", "remedyd.service"}).out, "notice\n");
+    EXPECT_EQ(insideAs("remedy-outsider", {"remedyctl", "log-level"}).out, "notice\n");
+}
+
+TEST_F(SystemTier, ExitsWhenIdleAndCleanly)
+{
+    ASSERT_EQ(insideAs("remedy-outsider", {"remedyctl", "status"}).exitCode, 0);
+    ASSERT_EQ(unitProperty("ActiveState"), "active");
+    EXPECT_TRUE(waitForState("inactive", std::chrono::seconds(8)));
+    EXPECT_EQ(unitProperty("Result"), "success");
+}
+
+TEST_F(SystemTier, StopsCleanlyWhenSystemdStopsIt)
+{
+    ASSERT_EQ(insideAs("remedy-member", {"remedyctl", "status"}).exitCode, 0);
+    ASSERT_EQ(inside({"systemctl", "stop", "remedyd.service"}).exitCode, 0);
+    EXPECT_EQ(unitProperty("ActiveState"), "inactive");
+    EXPECT_EQ(unitProperty("Result"), "success");
+}
+
+TEST_F(SystemTier, PkactionShowsEveryAction)
+{
+    for (const char* action : {"org.remedy.manage", "org.remedy.swap.manage", "org.remedy.fstab.manage",
+                               "org.remedy.unit.manage", "org.remedy.diagnose", "org.remedy.plan.apply"}) {
+        auto got = inside({"pkaction", "--verbose", "--action-id", action});
+        EXPECT_EQ(got.exitCode, 0) << action << ": " << got.err;
+        EXPECT_NE(got.out.find("implicit any:      auth_admin"), std::string::npos) << got.out;
+    }
+}
+
+TEST_F(SystemTier, NothingIsInstalledOnTheHost)
+{
+    ASSERT_EQ(inside({"test", "-f", "/usr/share/dbus-1/system.d/org.remedy.Remedy1.conf"}).exitCode, 0);
+    EXPECT_FALSE(std::filesystem::exists("/usr/share/dbus-1/system.d/org.remedy.Remedy1.conf"));
+    EXPECT_FALSE(std::filesystem::exists("/usr/libexec/remedyd"));
+    EXPECT_NE(run({"getent", "passwd", "remedy-member"}).exitCode, 0);
+}
+
+} // namespace
