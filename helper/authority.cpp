@@ -1,78 +1,74 @@
 #include "authority.h"
 
-#include <polkit/polkit.h>
+#include "polkit_library.h"
 
 #include <mutex>
 
 namespace remedy {
-namespace {
-
-struct GObjectUnref {
-    void operator()(gpointer object) const { g_object_unref(object); }
-};
-template <typename T>
-using GRef = std::unique_ptr<T, GObjectUnref>;
-
-struct GErrorFree {
-    void operator()(GError* error) const { g_error_free(error); }
-};
-using GErrorPtr = std::unique_ptr<GError, GErrorFree>;
-
-} // namespace
 
 struct Authority::Impl {
-    GRef<GCancellable> cancellable{g_cancellable_new()};
     std::mutex mutex;
-    GRef<GDBusConnection> bus;           // guarded by mutex until set
-    GRef<PolkitAuthority> authority;     // guarded by mutex until set
+    const PolkitLibrary* lib = nullptr;  // all guarded by mutex until set
+    GCancellable* cancellable = nullptr;
+    GDBusConnection* bus = nullptr;
+    PolkitAuthority* authority = nullptr;
+    bool cancelled = false;
 
-    GDBusConnection* systemBus(std::string& reason)
+    ~Impl()
     {
-        std::lock_guard lock(mutex);
-        if (!bus) {
-            GError* error = nullptr;
-            bus.reset(g_bus_get_sync(G_BUS_TYPE_SYSTEM, cancellable.get(), &error));
-            if (!bus) {
-                reason = std::string("cannot connect to the system bus: ") + GErrorPtr(error)->message;
-                return nullptr;
-            }
-        }
-        return bus.get();
+        for (gpointer object : {static_cast<gpointer>(authority), static_cast<gpointer>(bus), static_cast<gpointer>(cancellable)})
+            if (object)
+                lib->objectUnref(object);
     }
 
-    PolkitAuthority* polkit(std::string& reason)
+    std::string takeMessage(GError* error)
     {
-        std::lock_guard lock(mutex);
-        if (!authority) {
-            GError* error = nullptr;
-            authority.reset(polkit_authority_get_sync(cancellable.get(), &error));
-            if (!authority) {
-                reason = std::string("polkit is not available: ") + GErrorPtr(error)->message;
-                return nullptr;
-            }
-        }
-        return authority.get();
+        std::string message = error ? error->message : "unknown error";
+        if (error)
+            lib->errorFree(error);
+        return message;
     }
 
-    // The uid the bus daemon recorded when the caller connected (SO_PEERCRED),
-    // which cannot be spoofed by exec'ing a setuid binary afterwards.
+    // Loads polkit and connects on first use; false with `reason` when it cannot.
+    bool connect(std::string& reason)
+    {
+        std::lock_guard lock(mutex);
+        if (cancelled) {
+            reason = "the helper is stopping";
+            return false;
+        }
+        if (!lib && !(lib = PolkitLibrary::load(reason)))
+            return false;
+        if (!cancellable)
+            cancellable = lib->cancellableNew();
+        GError* error = nullptr;
+        if (!bus && !(bus = lib->busGetSync(G_BUS_TYPE_SYSTEM, cancellable, &error))) {
+            reason = "cannot connect to the system bus: " + takeMessage(error);
+            return false;
+        }
+        if (!authority && !(authority = lib->authorityGetSync(cancellable, &error))) {
+            reason = "polkit is not available: " + takeMessage(error);
+            return false;
+        }
+        return true;
+    }
+
+    // The uid the bus daemon recorded when the caller connected (SO_PEERCRED):
+    // unlike /proc, it cannot be changed by exec'ing something afterwards.
     bool callerUid(const std::string& busName, uid_t& uid, std::string& reason)
     {
-        auto* connection = systemBus(reason);
-        if (!connection)
-            return false;
         GError* error = nullptr;
-        GVariant* reply = g_dbus_connection_call_sync(
-            connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-            "GetConnectionUnixUser", g_variant_new("(s)", busName.c_str()), G_VARIANT_TYPE("(u)"),
-            G_DBUS_CALL_FLAGS_NONE, -1, cancellable.get(), &error);
+        GVariant* reply = lib->connectionCallSync(
+            bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixUser",
+            lib->variantNew("(s)", busName.c_str()), reinterpret_cast<const GVariantType*>("(u)"),
+            G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &error);
         if (!reply) {
-            reason = std::string("cannot identify the caller: ") + GErrorPtr(error)->message;
+            reason = "cannot identify the caller: " + takeMessage(error);
             return false;
         }
         guint32 value = 0;
-        g_variant_get(reply, "(u)", &value);
-        g_variant_unref(reply);
+        lib->variantGet(reply, "(u)", &value);
+        lib->variantUnref(reply);
         uid = value;
         return true;
     }
@@ -84,34 +80,39 @@ Authority::~Authority() = default;
 Decision Authority::check(const std::string& busName, const std::string& actionId, bool interactive)
 {
     Decision decision;
-    if (!impl_->callerUid(busName, decision.uid, decision.reason))
+    if (!impl_->connect(decision.reason) || !impl_->callerUid(busName, decision.uid, decision.reason))
         return decision;
     if (decision.uid == 0) {
         decision.allowed = true;
         return decision;
     }
-    auto* authority = impl_->polkit(decision.reason);
-    if (!authority)
-        return decision;
 
-    GRef<PolkitSubject> subject(polkit_system_bus_name_new(busName.c_str()));
+    const auto* lib = impl_->lib;
+    auto* subject = lib->systemBusNameNew(busName.c_str());
     auto flags = interactive ? POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION
                              : POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
     GError* error = nullptr;
-    GRef<PolkitAuthorizationResult> result(polkit_authority_check_authorization_sync(
-        authority, subject.get(), actionId.c_str(), nullptr, flags, impl_->cancellable.get(), &error));
+    auto* result = lib->checkAuthorizationSync(impl_->authority, subject, actionId.c_str(), nullptr, flags,
+                                               impl_->cancellable, &error);
+    lib->objectUnref(subject);
     if (!result) {
-        decision.reason = std::string("cannot check authorization: ") + GErrorPtr(error)->message;
+        decision.reason = "cannot check authorization: " + impl_->takeMessage(error);
         return decision;
     }
-    decision.allowed = polkit_authorization_result_get_is_authorized(result.get());
+    decision.allowed = lib->resultIsAuthorized(result);
     if (!decision.allowed)
-        decision.reason = polkit_authorization_result_get_is_challenge(result.get())
-                              ? "authentication is required and was not possible"
-                              : "not permitted by polkit policy";
+        decision.reason = lib->resultIsChallenge(result) ? "authentication is required and was not possible"
+                                                         : "not permitted by polkit policy";
+    lib->objectUnref(result);
     return decision;
 }
 
-void Authority::cancelAll() { g_cancellable_cancel(impl_->cancellable.get()); }
+void Authority::cancelAll()
+{
+    std::lock_guard lock(impl_->mutex);
+    impl_->cancelled = true;
+    if (impl_->cancellable)
+        impl_->lib->cancellableCancel(impl_->cancellable);
+}
 
 } // namespace remedy

@@ -9,44 +9,111 @@
 #include "manager.h"
 #include "version.h"
 
-#include <CLI/CLI.hpp>
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/spdlog.h>
 
+#include <getopt.h>
+
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace {
 
 constexpr const char* kBusName = "org.remedy.Remedy1";
 
+struct Settings {
+    std::chrono::milliseconds idleTimeout{30'000};
+    remedy::LogLevel level = remedy::LogLevel::Info;
+    remedy::LogTarget target = remedy::LogTarget::Auto;
+};
+
+void usage(FILE* out)
+{
+    std::fprintf(out,
+                 "Usage: remedyd [OPTIONS]\n"
+                 "The remedy system service. D-Bus activation starts it; it exits when idle.\n\n"
+                 "  --idle-timeout=SECONDS  exit after this long without calls; 0 never (default 30)\n"
+                 "  --log-level=LEVEL       %s (default info)\n"
+                 "  --log-target=TARGET     %s (default auto: the journal under systemd)\n"
+                 "  --version               print the version and exit\n"
+                 "  --help                  print this help and exit\n",
+                 remedy::logLevelNames().c_str(), remedy::logTargetNames().c_str());
+}
+
+// getopt_long, not CLI11 as in remedyctl: CLI11 pulls in <iostream>, whose
+// static initializer costs a daemon that sits idle half a MiB of RSS.
+bool parseArguments(int argc, char** argv, Settings& settings, int& exitCode)
+{
+    enum { kIdle = 256, kLevel, kTarget, kVersion, kHelp };
+    static const option options[] = {
+        {"idle-timeout", required_argument, nullptr, kIdle}, {"log-level", required_argument, nullptr, kLevel},
+        {"log-target", required_argument, nullptr, kTarget}, {"version", no_argument, nullptr, kVersion},
+        {"help", no_argument, nullptr, kHelp},               {nullptr, 0, nullptr, 0},
+    };
+    exitCode = EXIT_SUCCESS;
+    for (int c; (c = getopt_long(argc, argv, "", options, nullptr)) != -1;) {
+        switch (c) {
+        case kIdle: {
+            char* end = nullptr;
+            double seconds = std::strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || !(seconds >= 0)) {
+                std::fprintf(stderr, "remedyd: invalid --idle-timeout '%s': expected seconds, 0 or more\n", optarg);
+                exitCode = 2;
+                return false;
+            }
+            settings.idleTimeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+            break;
+        }
+        case kLevel:
+        case kTarget: {
+            auto level = remedy::parseLogLevel(optarg);
+            auto target = remedy::parseLogTarget(optarg);
+            if (c == kLevel ? !level : !target) {
+                std::fprintf(stderr, "remedyd: invalid %s '%s'\n", c == kLevel ? "--log-level" : "--log-target", optarg);
+                exitCode = 2;
+                return false;
+            }
+            if (c == kLevel)
+                settings.level = *level;
+            else
+                settings.target = *target;
+            break;
+        }
+        case kVersion:
+            std::printf("remedyd %s\n", remedy::kVersion);
+            return false;
+        case kHelp:
+            usage(stdout);
+            return false;
+        default:
+            usage(stderr);
+            exitCode = 2;
+            return false;
+        }
+    }
+    if (optind < argc) {
+        std::fprintf(stderr, "remedyd: unexpected argument '%s'\n", argv[optind]);
+        exitCode = 2;
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"remedyd - the remedy system service (started by D-Bus activation, not by hand)"};
-    double idleSeconds = 30;
-    std::string levelName = "info";
-    std::string targetName = "auto";
-    app.add_option("--idle-timeout", idleSeconds, "Exit after this many seconds without calls; 0 never exits")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
-    app.add_option("--log-level", levelName, "Initial log level: " + remedy::logLevelNames())->capture_default_str();
-    app.add_option("--log-target", targetName, "Log target: " + remedy::logTargetNames())->capture_default_str();
-    app.set_version_flag("--version", remedy::kVersion);
-    CLI11_PARSE(app, argc, argv);
-
-    auto level = remedy::parseLogLevel(levelName);
-    auto target = remedy::parseLogTarget(targetName);
-    if (!level || !target) {
-        std::fprintf(stderr, "remedyd: invalid --log-level or --log-target\n");
-        return EXIT_FAILURE;
-    }
-    remedy::logging::setup(*target, *level);
+    Settings settings;
+    int exitCode = EXIT_SUCCESS;
+    if (!parseArguments(argc, argv, settings, exitCode))
+        return exitCode;
+    remedy::logging::setup(settings.target, settings.level);
 
     try {
         auto bus = sdbus::createSystemBusConnection();
-        remedy::EventLoop loop(*bus, std::chrono::milliseconds(static_cast<long long>(idleSeconds * 1000)));
+        remedy::EventLoop loop(*bus, settings.idleTimeout);
         remedy::Authority authority;
         remedy::LogControl logControl(*bus, authority);
         remedy::Manager manager(*bus, loop, authority, logControl);

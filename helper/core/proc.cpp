@@ -2,11 +2,12 @@
 
 #include "error.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace remedy {
 namespace {
@@ -135,12 +136,22 @@ std::string unescapeOctal(std::string_view text)
 
 std::string readFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    // POSIX, not <fstream>: a stream's locale set-up costs the idle helper
+    // half a MiB of RSS.
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
         throw Error(ErrorKind::Failed, "cannot open " + path + ": " + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::string text;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = read(fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            text.append(buffer, static_cast<std::size_t>(n));
+    int readError = errno;
+    close(fd);
+    if (n < 0)
+        throw Error(ErrorKind::Failed, "cannot read " + path + ": " + std::strerror(readError));
+    return text;
 }
 
 } // namespace remedy
