@@ -30,8 +30,13 @@ PolkitAgent::PolkitAgent(bool allowed)
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, notify[1], notify[1]);  // clears O_CLOEXEC in the child
     std::string fd = std::to_string(notify[1]);
+    // Registered for this process rather than for the login session, so it
+    // also works where there is no logind session (su, runuser, ssh without
+    // pam_systemd). Not --fallback: polkit 122 drops a fallback agent when the
+    // caller has no session, and an agent scoped to us replaces no one else's.
+    std::string self = std::to_string(getpid());
     char* argv[] = {const_cast<char*>(kAgentPath), const_cast<char*>("--notify-fd"), fd.data(),
-                    const_cast<char*>("--fallback"), nullptr};
+                    const_cast<char*>("--process"), self.data(), nullptr};
     if (posix_spawn(&pid_, kAgentPath, &actions, nullptr, argv, environ) != 0)
         pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);

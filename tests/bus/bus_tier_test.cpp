@@ -282,6 +282,41 @@ TEST(Idempotence, SettingTheCurrentLevelReportsNoChange)
     EXPECT_EQ(nlohmann::json::parse(got.out)["changed"], true);
 }
 
+// --- a person at a terminal ------------------------------------------------
+
+std::string onTerminal(const std::string& user, const std::string& arguments)
+{
+    return "runuser -u " + user + " -- " + remedyctl() + " " + arguments;
+}
+
+TEST(InteractiveAuth, AgentAsksForThePasswordAndTheChangeIsMade)
+{
+    resetLogLevel();
+    auto got = runOnTerminal(onTerminal(requireEnv("REMEDY_PASSWORD_USER"), "log-level debug"), "Password:",
+                             requireEnv("REMEDY_PASSWORD"));
+    EXPECT_EQ(got.exitCode, 0) << got.out << got.err;
+    EXPECT_NE(got.out.find("AUTHENTICATING FOR org.remedy.manage"), std::string::npos) << got.out;
+    EXPECT_EQ(logLevel(), "s \"debug\"\n");
+}
+
+TEST(InteractiveAuth, WrongPasswordIsRefusedAndChangesNothing)
+{
+    resetLogLevel();
+    auto got = runOnTerminal(onTerminal(requireEnv("REMEDY_PASSWORD_USER"), "log-level debug"), "Password:", "wrong");
+    EXPECT_EQ(got.exitCode, 4) << got.out << got.err;
+    EXPECT_EQ(logLevel(), "s \"info\"\n");
+}
+
+TEST(InteractiveAuth, NoAskPasswordNeverPromptsOnATerminal)
+{
+    resetLogLevel();
+    auto got = runOnTerminal(onTerminal(requireEnv("REMEDY_PASSWORD_USER"), "--no-ask-password log-level debug"),
+                             "Password:", requireEnv("REMEDY_PASSWORD"));
+    EXPECT_EQ(got.exitCode, 4) << got.out << got.err;
+    EXPECT_EQ(got.out.find("Password:"), std::string::npos) << got.out;
+    EXPECT_EQ(logLevel(), "s \"info\"\n");
+}
+
 // --- concurrency and lifetime ----------------------------------------------
 
 TEST(Concurrency, TwentySimultaneousCallersEachGetACleanAnswer)

@@ -15,15 +15,23 @@ extern char** environ;
 
 namespace remedy::test {
 
-Outcome run(const std::vector<std::string>& argv)
+namespace {
+
+// Spawns argv with stdout and stderr captured; with `input`, stdin is a pipe
+// whose write end is returned there, otherwise /dev/null.
+pid_t spawn(const std::vector<std::string>& argv, int& out, int& err, int* input)
 {
     int outPipe[2];
     int errPipe[2];
-    if (pipe2(outPipe, O_CLOEXEC) != 0 || pipe2(errPipe, O_CLOEXEC) != 0)
+    int inPipe[2] = {-1, -1};
+    if (pipe2(outPipe, O_CLOEXEC) != 0 || pipe2(errPipe, O_CLOEXEC) != 0 || (input && pipe2(inPipe, O_CLOEXEC) != 0))
         throw std::runtime_error("pipe2 failed");
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (input)
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], STDIN_FILENO);
+    else
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], STDERR_FILENO);
     std::vector<char*> args;
@@ -35,14 +43,23 @@ Outcome run(const std::vector<std::string>& argv)
     posix_spawn_file_actions_destroy(&actions);
     close(outPipe[1]);
     close(errPipe[1]);
-    if (spawned != 0) {
-        close(outPipe[0]);
-        close(errPipe[0]);
-        throw std::runtime_error("cannot run " + argv[0]);
+    if (input) {
+        close(inPipe[0]);
+        *input = inPipe[1];
     }
+    if (spawned != 0)
+        throw std::runtime_error("cannot run " + argv[0]);
+    out = outPipe[0];
+    err = errPipe[0];
+    return pid;
+}
 
+// Collects both streams until they close; `onOutput` sees stdout as it grows.
+template <typename OnOutput>
+Outcome collect(pid_t pid, int out, int err, OnOutput onOutput)
+{
     Outcome outcome;
-    pollfd fds[] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
+    pollfd fds[] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
     std::string* sinks[] = {&outcome.out, &outcome.err};
     int open = 2;
     while (open > 0 && poll(fds, 2, -1) > 0) {
@@ -53,6 +70,8 @@ Outcome run(const std::vector<std::string>& argv)
             ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
             if (n > 0) {
                 sinks[i]->append(buffer, static_cast<std::size_t>(n));
+                if (i == 0)
+                    onOutput(outcome.out);
             } else {
                 close(fds[i].fd);
                 fds[i].fd = -1;
@@ -63,6 +82,34 @@ Outcome run(const std::vector<std::string>& argv)
     int status = 0;
     waitpid(pid, &status, 0);
     outcome.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return outcome;
+}
+
+} // namespace
+
+Outcome run(const std::vector<std::string>& argv)
+{
+    int out = -1;
+    int err = -1;
+    pid_t pid = spawn(argv, out, err, nullptr);
+    return collect(pid, out, err, [](const std::string&) {});
+}
+
+Outcome runOnTerminal(const std::string& command, const std::string& prompt, const std::string& answer)
+{
+    int out = -1;
+    int err = -1;
+    int input = -1;
+    // --return: script exits with the command's status.
+    pid_t pid = spawn({"script", "--quiet", "--return", "--command", command, "/dev/null"}, out, err, &input);
+    bool answered = false;
+    auto outcome = collect(pid, out, err, [&](const std::string& text) {
+        if (!answered && text.find(prompt) != std::string::npos) {
+            auto line = answer + "\n";
+            answered = write(input, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+        }
+    });
+    close(input);
     return outcome;
 }
 

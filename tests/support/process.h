@@ -15,6 +15,10 @@ struct Outcome {
 // Runs argv (argv[0] is looked up in PATH) and waits for it.
 Outcome run(const std::vector<std::string>& argv);
 
+// Runs argv on a pseudo-terminal (script(1)), as a person at a terminal
+// would, and types `answer` once `prompt` appears on it.
+Outcome runOnTerminal(const std::string& command, const std::string& prompt, const std::string& answer);
+
 // Runs argv as `user` through runuser(1); user "root" runs it directly.
 Outcome runAs(const std::string& user, std::vector<std::string> argv);
 
