@@ -43,6 +43,7 @@ int main(int argc, char** argv)
                  "remedyctl"};
     app.footer(kFooter);
     app.require_subcommand(1);
+    app.fallthrough();  // global options also after the command: remedyctl status --json
     app.set_version_flag("--version", remedy::kVersion);
 
     GlobalOptions global;
