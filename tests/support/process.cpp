@@ -4,10 +4,13 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -54,15 +57,31 @@ pid_t spawn(const std::vector<std::string>& argv, int& out, int& err, int* input
     return pid;
 }
 
-// Collects both streams until they close; `onOutput` sees stdout as it grows.
+// Collects both streams until they close; `onOutput(out, quiet)` sees stdout
+// as it grows, and again after each quiet half second. A child still running
+// after a minute is killed: a test must fail, never hang.
 template <typename OnOutput>
 Outcome collect(pid_t pid, int out, int err, OnOutput onOutput)
 {
+    using Clock = std::chrono::steady_clock;
+    auto deadline = Clock::now() + std::chrono::minutes(1);
     Outcome outcome;
     pollfd fds[] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
     std::string* sinks[] = {&outcome.out, &outcome.err};
     int open = 2;
-    while (open > 0 && poll(fds, 2, -1) > 0) {
+    while (open > 0) {
+        int ready = poll(fds, 2, 500);
+        if (ready < 0 && errno != EINTR)
+            break;
+        if (Clock::now() > deadline) {
+            kill(pid, SIGKILL);
+            outcome.err += "\n[killed: still running after a minute]";
+            deadline = Clock::time_point::max();
+        }
+        if (ready == 0) {
+            onOutput(outcome.out, true);
+            continue;
+        }
         for (int i = 0; i < 2; ++i) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
                 continue;
@@ -71,7 +90,7 @@ Outcome collect(pid_t pid, int out, int err, OnOutput onOutput)
             if (n > 0) {
                 sinks[i]->append(buffer, static_cast<std::size_t>(n));
                 if (i == 0)
-                    onOutput(outcome.out);
+                    onOutput(outcome.out, false);
             } else {
                 close(fds[i].fd);
                 fds[i].fd = -1;
@@ -92,7 +111,7 @@ Outcome run(const std::vector<std::string>& argv)
     int out = -1;
     int err = -1;
     pid_t pid = spawn(argv, out, err, nullptr);
-    return collect(pid, out, err, [](const std::string&) {});
+    return collect(pid, out, err, [](const std::string&, bool) {});
 }
 
 Outcome runOnTerminal(const std::string& command, const std::string& prompt, const std::string& answer)
@@ -102,11 +121,17 @@ Outcome runOnTerminal(const std::string& command, const std::string& prompt, con
     int input = -1;
     // --return: script exits with the command's status.
     pid_t pid = spawn({"script", "--quiet", "--return", "--command", command, "/dev/null"}, out, err, &input);
-    bool answered = false;
-    auto outcome = collect(pid, out, err, [&](const std::string& text) {
-        if (!answered && text.find(prompt) != std::string::npos) {
+    // Answer each prompt once; answer again if the terminal stays silent on
+    // a prompt, because the agent may flush input typed before it was ready.
+    std::size_t answeredAt = std::string::npos;
+    auto outcome = collect(pid, out, err, [&](const std::string& text, bool quiet) {
+        auto at = text.rfind(prompt);
+        bool newPrompt = at != std::string::npos && at != answeredAt;
+        bool stillWaiting = quiet && at != std::string::npos && at + prompt.size() >= text.find_last_not_of(" \r\n") + 1;
+        if (newPrompt || stillWaiting) {
             auto line = answer + "\n";
-            answered = write(input, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+            if (write(input, line.data(), line.size()) == static_cast<ssize_t>(line.size()))
+                answeredAt = at;
         }
     });
     close(input);
