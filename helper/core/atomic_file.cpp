@@ -1,0 +1,103 @@
+#include "atomic_file.h"
+
+#include "error.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace remedy {
+namespace {
+
+[[noreturn]] void fail(const std::string& what, int error)
+{
+    auto kind = error == ENOSPC || error == EDQUOT ? ErrorKind::NoSpace : ErrorKind::Failed;
+    throw Error(kind, what + ": " + std::strerror(error));
+}
+
+std::string temporaryName(const std::string& name)
+{
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    return "." + name + ".remedy-" + std::to_string(random() % 1000000000);
+}
+
+} // namespace
+
+void writeAll(int fd, const char* data, std::size_t size, const std::string& what)
+{
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail("cannot write " + what, errno);
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
+std::string readFileAt(int dir, const std::string& name, struct stat* info)
+{
+    UniqueFd fd(openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+    if (!fd) {
+        if (errno == ELOOP)
+            throw Error(ErrorKind::InvalidArgument, name + " is a symbolic link; remedy does not follow it");
+        fail("cannot open " + name, errno);
+    }
+    struct stat st {};
+    if (fstat(fd.get(), &st) != 0)
+        fail("cannot stat " + name, errno);
+    if (!S_ISREG(st.st_mode))
+        throw Error(ErrorKind::InvalidArgument, name + " is not a regular file");
+    if (info)
+        *info = st;
+    std::string text;
+    char buffer[8192];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail("cannot read " + name, errno);
+        if (n == 0)
+            break;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+void replaceFileAt(int dir, const std::string& name, const std::string& content, mode_t mode)
+{
+    struct stat old {};
+    bool existed = fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;
+    if (existed && !S_ISREG(old.st_mode))
+        throw Error(ErrorKind::InvalidArgument, name + " is not a regular file; remedy does not replace it");
+
+    auto temporary = temporaryName(name);
+    UniqueFd fd(openat(dir, temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd)
+        fail("cannot create a temporary file beside " + name, errno);
+    try {
+        writeAll(fd.get(), content.data(), content.size(), name);
+        uid_t owner = existed ? old.st_uid : 0;
+        gid_t group = existed ? old.st_gid : 0;
+        if (fchown(fd.get(), owner, group) != 0)
+            fail("cannot set the owner of " + name, errno);
+        if (fchmod(fd.get(), existed ? (old.st_mode & 07777) : mode) != 0)
+            fail("cannot set the mode of " + name, errno);
+        if (fsync(fd.get()) != 0)
+            fail("cannot write " + name + " to disk", errno);
+        if (renameat(dir, temporary.c_str(), dir, name.c_str()) != 0)
+            fail("cannot replace " + name, errno);
+    } catch (...) {
+        unlinkat(dir, temporary.c_str(), 0);
+        throw;
+    }
+    // The rename itself is durable only once the directory is.
+    if (fsync(dir) != 0)
+        fail("cannot write the directory of " + name + " to disk", errno);
+}
+
+} // namespace remedy

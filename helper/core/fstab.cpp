@@ -1,0 +1,188 @@
+#include "fstab.h"
+
+#include "error.h"
+
+#include <libmount/libmount.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace remedy {
+namespace {
+
+struct TableFree {
+    void operator()(libmnt_table* table) const { mnt_unref_table(table); }
+};
+struct IterFree {
+    void operator()(libmnt_iter* iter) const { mnt_free_iter(iter); }
+};
+struct FileClose {
+    void operator()(FILE* file) const { std::fclose(file); }
+};
+
+// libmount calls this for a line it cannot parse; stopping there makes the
+// whole parse fail, instead of dropping the line.
+int refuseLine(libmnt_table* table, const char*, int line)
+{
+    *static_cast<int*>(mnt_table_get_userdata(table)) = line;
+    return -1;
+}
+
+std::string field(const char* value) { return value ? value : ""; }
+
+bool isEntryLine(const std::string& line)
+{
+    auto first = line.find_first_not_of(" \t\r\n");
+    return first != std::string::npos && line[first] != '#';
+}
+
+std::vector<std::string> splitLines(const std::string& text)
+{
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size() - 1;
+        lines.push_back(text.substr(start, end - start + 1));  // keeps its '\n'
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string escape(const std::string& value)
+{
+    std::string out;
+    for (char c : value) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
+            char octal[5];
+            std::snprintf(octal, sizeof octal, "\\%03o", static_cast<unsigned char>(c));
+            out += octal;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+bool isPrintable(const std::string& value)
+{
+    for (unsigned char c : value)
+        if (c < 0x20 && c != '\t')
+            return false;
+    return true;
+}
+
+} // namespace
+
+Fstab Fstab::parse(std::string text)
+{
+    std::unique_ptr<libmnt_table, TableFree> table(mnt_new_table());
+    std::unique_ptr<libmnt_iter, IterFree> iter(mnt_new_iter(MNT_ITER_FORWARD));
+    if (!table || !iter)
+        throw Error(ErrorKind::Failed, "cannot set up libmount");
+    int badLine = 0;
+    mnt_table_set_userdata(table.get(), &badLine);
+    mnt_table_set_parser_errcb(table.get(), refuseLine);
+    mnt_table_enable_comments(table.get(), 1);
+
+    // Parsed from the bytes remedy read, not from the path again.
+    std::unique_ptr<FILE, FileClose> stream(fmemopen(text.data(), text.size(), "r"));
+    if (!stream && !text.empty())
+        throw Error(ErrorKind::Failed, "cannot read fstab text");
+    if (stream && mnt_table_parse_stream(table.get(), stream.get(), "fstab") != 0) {
+        throw Error(ErrorKind::InvalidArgument,
+                    badLine > 0 ? "fstab line " + std::to_string(badLine) + " cannot be parsed; remedy will not rewrite the file"
+                                : "fstab cannot be parsed; remedy will not rewrite the file");
+    }
+
+    Fstab fstab;
+    // libmount keeps one entry per non-comment line: the n-th entry is the
+    // n-th such line, which gives each entry its line number.
+    std::vector<int> entryLines;
+    auto lines = splitLines(text);
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        if (isEntryLine(lines[i]))
+            entryLines.push_back(static_cast<int>(i) + 1);
+
+    libmnt_fs* fs = nullptr;
+    std::size_t index = 0;
+    while (mnt_table_next_fs(table.get(), iter.get(), &fs) == 0) {
+        FstabEntry entry;
+        entry.source = field(mnt_fs_get_source(fs));
+        entry.target = field(mnt_fs_get_target(fs));
+        entry.fstype = field(mnt_fs_get_fstype(fs));
+        entry.options = field(mnt_fs_get_options(fs));
+        entry.freq = mnt_fs_get_freq(fs);
+        entry.passno = mnt_fs_get_passno(fs);
+        entry.line = index < entryLines.size() ? entryLines[index] : 0;
+        fstab.entries_.push_back(std::move(entry));
+        ++index;
+    }
+    if (index != entryLines.size())
+        throw Error(ErrorKind::InvalidArgument, "fstab has lines libmount does not count as entries; remedy will not rewrite it");
+    fstab.text_ = std::move(text);
+    return fstab;
+}
+
+std::optional<FstabEntry> Fstab::find(const std::string& identity) const
+{
+    for (const auto& entry : entries_)
+        if (entry.identity() == identity)
+            return entry;
+    return std::nullopt;
+}
+
+std::optional<std::string> Fstab::withEntry(const FstabEntry& entry) const
+{
+    validateEntry(entry);
+    if (auto existing = find(entry.identity())) {
+        if (*existing == entry)
+            return std::nullopt;
+        throw Error(ErrorKind::Busy, "fstab line " + std::to_string(existing->line) + " already has an entry for " +
+                                         entry.identity() + " with other settings; remove it first");
+    }
+    auto text = text_;
+    if (!text.empty() && text.back() != '\n')
+        text += '\n';
+    text += formatEntry(entry);
+    return text;
+}
+
+std::optional<std::string> Fstab::withoutEntry(const std::string& identity) const
+{
+    auto existing = find(identity);
+    if (!existing)
+        return std::nullopt;
+    auto lines = splitLines(text_);
+    std::string text;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        if (static_cast<int>(i) + 1 != existing->line)
+            text += lines[i];
+    return text;
+}
+
+void validateEntry(const FstabEntry& entry)
+{
+    auto invalid = [](const std::string& message) { throw Error(ErrorKind::InvalidArgument, message); };
+    if (entry.source.empty() || !isPrintable(entry.source))
+        invalid("fstab source '" + entry.source + "' is empty or has control characters");
+    if (entry.target != "none" && (entry.target.empty() || entry.target[0] != '/' || !isPrintable(entry.target)))
+        invalid("fstab target '" + entry.target + "' must be an absolute path or 'none'");
+    if (entry.fstype.empty() || entry.fstype.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._+-") != std::string::npos)
+        invalid("fstab type '" + entry.fstype + "' is not a file system type name");
+    if (entry.isSwap() && entry.target != "none")
+        invalid("a swap entry's target must be 'none', not '" + entry.target + "'");
+    if (entry.options.empty() || entry.options.find_first_of(" \t\n\\#") != std::string::npos)
+        invalid("fstab options '" + entry.options + "' must be a comma-separated list without spaces");
+    if (entry.freq < 0 || entry.freq > 9 || entry.passno < 0 || entry.passno > 9)
+        invalid("fstab dump and pass fields must be 0 to 9");
+}
+
+std::string formatEntry(const FstabEntry& entry)
+{
+    return escape(entry.source) + " " + escape(entry.target) + " " + entry.fstype + " " + entry.options + " " +
+           std::to_string(entry.freq) + " " + std::to_string(entry.passno) + "\n";
+}
+
+} // namespace remedy

@@ -1,0 +1,425 @@
+#include "swapfile.h"
+
+#include "error.h"
+#include "fstab_file.h"
+#include "swap_policy.h"
+#include "transaction.h"
+#include "trusted_path.h"
+#include "unique_fd.h"
+
+#include <fcntl.h>
+#include <linux/btrfs.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace remedy {
+namespace {
+
+constexpr std::string_view kSignature = "SWAPSPACE2";
+constexpr std::array kSystemTrees = {"proc", "sys", "dev", "run"};
+
+[[noreturn]] void invalid(const std::string& message) { throw Error(ErrorKind::InvalidArgument, message); }
+[[noreturn]] void failed(const std::string& what) { throw Error(ErrorKind::Failed, what + ": " + std::strerror(errno)); }
+
+std::uint64_t pageSize() { return static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)); }
+
+std::string sizeText(std::uint64_t bytes)
+{
+    char text[32];
+    if (bytes >= GiB)
+        std::snprintf(text, sizeof text, "%.1f GiB", static_cast<double>(bytes) / static_cast<double>(GiB));
+    else
+        std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / static_cast<double>(MiB));
+    return text;
+}
+
+// The trusted directory a swapfile lives in, and its name there.
+struct Place {
+    UniqueFd parent;
+    std::string name;
+};
+
+Place locate(int root, const std::string& path)
+{
+    auto components = splitAbsolutePath(path);
+    for (const char* tree : kSystemTrees)
+        if (components.front() == tree)
+            invalid(path + " is under /" + tree + ", where swap cannot live");
+    return {openTrustedParent(root, components, path), components.back()};
+}
+
+struct Filesystem {
+    std::string name;
+    bool btrfs = false;
+    std::uint64_t size = 0;
+    std::uint64_t available = 0;
+};
+
+std::string filesystemName(unsigned long type)
+{
+    switch (type) {
+    case TMPFS_MAGIC: return "tmpfs";
+    case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
+    case NFS_SUPER_MAGIC: return "NFS";
+    case 0xFF534D42: return "CIFS";
+    case 0xFE534D42: return "SMB2";
+    case FUSE_SUPER_MAGIC: return "FUSE";
+    case PROC_SUPER_MAGIC: return "proc";
+    case SYSFS_MAGIC: return "sysfs";
+    case RAMFS_MAGIC: return "ramfs";
+    case SQUASHFS_MAGIC: return "squashfs";
+    case MSDOS_SUPER_MAGIC: return "FAT";
+    case 0x2fc12fc1: return "ZFS";
+    case F2FS_SUPER_MAGIC: return "F2FS";
+    default: break;
+    }
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "type 0x%lx", type);
+    return hex;
+}
+
+// fstatfs says what the kernel's swapon would only answer with EINVAL later.
+Filesystem checkFilesystem(int dir, const std::string& path)
+{
+    struct statfs fs {};
+    struct statvfs vfs {};
+    if (fstatfs(dir, &fs) != 0 || fstatvfs(dir, &vfs) != 0)
+        failed("cannot inspect the file system of " + path);
+    Filesystem result;
+    result.size = static_cast<std::uint64_t>(vfs.f_blocks) * vfs.f_frsize;
+    result.available = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    auto type = static_cast<unsigned long>(fs.f_type);
+    if (type == EXT4_SUPER_MAGIC) {
+        result.name = "ext4";
+    } else if (type == XFS_SUPER_MAGIC) {
+        result.name = "xfs";
+    } else if (type == BTRFS_SUPER_MAGIC) {
+        result.name = "btrfs";
+        result.btrfs = true;
+        btrfs_ioctl_fs_info_args info{};
+        if (ioctl(dir, BTRFS_IOC_FS_INFO, &info) == 0 && info.num_devices > 1)
+            throw Error(ErrorKind::Unsupported, path + " is on a btrfs file system of " + std::to_string(info.num_devices) +
+                                                    " devices; the kernel allows swapfiles only on single-device btrfs");
+    } else {
+        throw Error(ErrorKind::Unsupported, path + " is on " + filesystemName(type) +
+                                                ", which cannot hold a swapfile (the kernel refuses it); choose a path on ext4, xfs or btrfs");
+    }
+    return result;
+}
+
+// btrfs swaps only to files without copy-on-write, a flag that takes effect
+// only while the file is empty.
+void disableCopyOnWrite(int fd)
+{
+    int flags = 0;
+    if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
+        failed("cannot read the swapfile's attributes");
+    flags |= FS_NOCOW_FL;
+    if (ioctl(fd, FS_IOC_SETFLAGS, &flags) != 0)
+        failed("cannot turn off copy-on-write for the swapfile");
+}
+
+// Why `fd` is not a file remedy may treat as a swapfile, or nothing.
+std::optional<std::string> whyNotSwapfile(int fd)
+{
+    struct stat st {};
+    if (fstat(fd, &st) != 0)
+        return std::string("cannot stat it");
+    if (!S_ISREG(st.st_mode))
+        return std::string("it is not a regular file");
+    if (st.st_uid != 0)
+        return "it is owned by uid " + std::to_string(st.st_uid) + ", not root";
+    if ((st.st_mode & 07777) != 0600)
+        return std::string("its mode is not 0600");
+    if (st.st_nlink != 1)
+        return std::string("it has more than one hard link");
+    char tail[kSignature.size()];
+    auto offset = static_cast<off_t>(pageSize() - kSignature.size());
+    if (pread(fd, tail, sizeof tail, offset) != static_cast<ssize_t>(sizeof tail) ||
+        std::string_view(tail, sizeof tail) != kSignature)
+        return std::string("it has no swap signature");
+    return std::nullopt;
+}
+
+// The active swap area backed by the file open as `fd`, matched by device
+// and inode (a path in /proc/swaps may be spelled differently).
+std::optional<SwapArea> activeArea(SwapSystem& system, int fd)
+{
+    struct stat self {};
+    if (fstat(fd, &self) != 0)
+        return std::nullopt;
+    for (auto& area : system.activeAreas()) {
+        struct stat other {};
+        if (area.type == "file" && stat(area.path.c_str(), &other) == 0 && other.st_dev == self.st_dev && other.st_ino == self.st_ino)
+            return area;
+    }
+    return std::nullopt;
+}
+
+FstabEntry swapEntry(const std::string& path, std::optional<int> priority)
+{
+    return {path, "none", "swap", priority ? "pri=" + std::to_string(*priority) : std::string("defaults"), 0, 0, 0};
+}
+
+void checkPriority(std::optional<int> priority)
+{
+    if (priority && (*priority < 0 || *priority > 32767))
+        invalid("priority " + std::to_string(*priority) + " is outside 0..32767");
+}
+
+void checkSpace(const Filesystem& fs, std::uint64_t size, std::optional<std::uint64_t> reserve, const std::string& path)
+{
+    auto keep = reserve.value_or(defaultReserve(fs.size));
+    if (size > fs.available || fs.available - size < keep)
+        throw Error(ErrorKind::NoSpace, "not enough space for " + sizeText(size) + " at " + path + ": " + sizeText(fs.available) +
+                                            " free on its " + fs.name + " file system, and " + sizeText(keep) +
+                                            " must stay free (option 'reserve')");
+}
+
+// Allocates, signs and verifies a new, empty swapfile; progress runs 0..0.9.
+void buildSwapfile(SwapSystem& system, int fd, const Filesystem& fs, std::uint64_t size, const Progress& progress)
+{
+    if (fchown(fd, 0, 0) != 0 || fchmod(fd, 0600) != 0)
+        failed("cannot make the swapfile root's, mode 0600");
+    if (fs.btrfs)
+        disableCopyOnWrite(fd);
+    system.allocate(fd, size, [&](double fraction) {
+        if (progress)
+            progress(0.85 * fraction);
+    });
+    struct stat st {};
+    if (fstat(fd, &st) != 0)
+        failed("cannot stat the swapfile");
+    if (static_cast<std::uint64_t>(st.st_blocks) * 512 < size)
+        throw Error(ErrorKind::Failed, "the swapfile has holes after allocation; the kernel would refuse it");
+    system.writeSignature(fd);
+    if (progress)
+        progress(0.9);
+}
+
+} // namespace
+
+SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& progress)
+{
+    auto place = locate(root_, request.path);
+    auto fs = checkFilesystem(place.parent.get(), request.path);
+    auto size = swapfileSize(request.size, pageSize());
+    checkPriority(request.priority);
+    FstabFile fstabFile(root_);
+    auto fstab = fstabFile.read();
+    auto entry = swapEntry(request.path, request.priority);
+    auto fstabText = request.persist ? fstab.withEntry(entry) : std::nullopt;  // Busy when another line claims the path
+
+    SwapOutcome outcome;
+    struct stat existing {};
+    if (fstatat(place.parent.get(), place.name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(existing.st_mode))
+            invalid(request.path + " is a symbolic link; remedy does not follow it");
+        UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        bool ours = fd && !whyNotSwapfile(fd.get()) && activeArea(system_, fd.get()) &&
+                    static_cast<std::uint64_t>(existing.st_size) == size;
+        if (!ours)
+            invalid(request.path + " already exists and is not an active swapfile of " + sizeText(size) +
+                    "; remedy does not overwrite files (use 'resize' for a swapfile of another size)");
+        if (fstabText) {
+            outcome.actions.push_back("add to /etc/fstab: " + formatEntry(entry).substr(0, formatEntry(entry).size() - 1));
+            if (!request.dryRun)
+                fstabFile.write(fstab, *fstabText);
+            outcome.changed = true;
+        } else {
+            outcome.actions.push_back(request.path + " is already an active swapfile of " + sizeText(size) +
+                                      (request.persist ? ", listed in /etc/fstab" : ""));
+        }
+        return outcome;
+    }
+    if (errno != ENOENT)
+        failed("cannot inspect " + request.path);
+    checkSpace(fs, size, request.reserve, request.path);
+
+    outcome.changed = true;
+    outcome.actions = {"create " + request.path + " (root, mode 0600) on " + fs.name};
+    if (fs.btrfs)
+        outcome.actions.push_back("turn off copy-on-write for it (btrfs)");
+    outcome.actions.push_back("allocate " + sizeText(size) + " (" + std::to_string(size) + " bytes)");
+    outcome.actions.push_back("write the swap signature (mkswap)");
+    outcome.actions.push_back("turn it on (swapon" + (request.priority ? ", priority " + std::to_string(*request.priority) : "") + ")");
+    if (fstabText)
+        outcome.actions.push_back("add to /etc/fstab: " + formatEntry(entry).substr(0, formatEntry(entry).size() - 1));
+    if (request.dryRun)
+        return outcome;
+
+    // Declared before the transaction, so its undo steps still have the file open.
+    UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    Transaction transaction;
+    if (!fd) {
+        if (errno == EEXIST)
+            throw Error(ErrorKind::Busy, request.path + " appeared while remedy was creating it; nothing was changed");
+        failed("cannot create " + request.path);
+    }
+    int parent = place.parent.get();
+    transaction.onUndo([parent, name = place.name] { unlinkat(parent, name.c_str(), 0); });
+    buildSwapfile(system_, fd.get(), fs, size, progress);
+    system_.swapOn(fd.get(), request.priority);
+    transaction.onUndo([this, raw = fd.get()] { system_.swapOff(raw); });
+    if (progress)
+        progress(0.95);
+    if (fstabText)
+        fstabFile.write(fstab, *fstabText);
+    transaction.commit();
+    if (progress)
+        progress(1.0);
+    return outcome;
+}
+
+SwapOutcome Swapfiles::remove(const std::string& path, bool dryRun)
+{
+    auto place = locate(root_, path);
+    FstabFile fstabFile(root_);
+    auto fstab = fstabFile.read();
+    auto fstabText = fstab.find(path) && fstab.find(path)->isSwap() ? fstab.withoutEntry(path) : std::nullopt;
+
+    SwapOutcome outcome;
+    UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ELOOP)
+            invalid(path + " is a symbolic link; remedy does not follow it");
+        if (errno != ENOENT)
+            failed("cannot open " + path);
+        if (!fstabText) {
+            outcome.actions.push_back(path + " does not exist and is not in /etc/fstab; nothing to remove");
+            return outcome;
+        }
+        outcome.changed = true;
+        outcome.actions.push_back("remove the /etc/fstab line for " + path + " (the file is gone)");
+        if (!dryRun)
+            fstabFile.write(fstab, *fstabText);
+        return outcome;
+    }
+    if (auto reason = whyNotSwapfile(fd.get()))
+        invalid("remedy removes only files it can prove are swapfiles, and " + path + " is not: " + *reason);
+    auto active = activeArea(system_, fd.get());
+
+    outcome.changed = true;
+    if (active)
+        outcome.actions.push_back("turn it off (swapoff; its pages move back to memory)");
+    if (fstabText)
+        outcome.actions.push_back("remove its /etc/fstab line");
+    outcome.actions.push_back("delete " + path);
+    if (dryRun)
+        return outcome;
+
+    Transaction transaction;
+    if (active) {
+        system_.swapOff(fd.get());
+        std::optional<int> priority;
+        if (active->priority >= 0)
+            priority = active->priority;
+        transaction.onUndo([this, raw = fd.get(), priority] { system_.swapOn(raw, priority); });
+    }
+    if (fstabText) {
+        fstabFile.write(fstab, *fstabText);
+        transaction.onUndo([fstabFile, text = *fstabText, previous = fstab.text()] {
+            fstabFile.write(Fstab::parse(text), previous);
+        });
+    }
+    if (unlinkat(place.parent.get(), place.name.c_str(), 0) != 0)
+        failed("cannot delete " + path);
+    transaction.commit();
+    return outcome;
+}
+
+SwapOutcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progress)
+{
+    auto place = locate(root_, request.path);
+    auto fs = checkFilesystem(place.parent.get(), request.path);
+    auto size = swapfileSize(request.size, pageSize());
+    UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT)
+            invalid(request.path + " does not exist; use 'create'");
+        failed("cannot open " + request.path);
+    }
+    if (auto reason = whyNotSwapfile(fd.get()))
+        invalid("remedy resizes only files it can prove are swapfiles, and " + request.path + " is not: " + *reason);
+    struct stat st {};
+    fstat(fd.get(), &st);
+    SwapOutcome outcome;
+    if (static_cast<std::uint64_t>(st.st_size) == size) {
+        outcome.actions.push_back(request.path + " is already " + sizeText(size));
+        return outcome;
+    }
+    auto active = activeArea(system_, fd.get());
+    std::optional<int> priority;
+    if (active && active->priority >= 0)
+        priority = active->priority;
+    // The stand-in needs room beside the old file; growing the old file
+    // later needs only the difference, which the stand-in's room covers.
+    checkSpace(fs, size, request.reserve, request.path);
+
+    // While the old file is rebuilt, a stand-in of the new size carries the
+    // load: at no moment is there less swap than before (when growing).
+    // The kernel refuses to rename an active swapfile, so the old file is
+    // resized in place rather than replaced.
+    const std::string standIn = "." + place.name + ".remedy-resize";
+    outcome.changed = true;
+    outcome.actions = {"create a stand-in swapfile of " + sizeText(size) + " beside it and turn it on",
+                       active ? "turn " + request.path + " off (the stand-in carries the load)" : "keep " + request.path + " off",
+                       "resize " + request.path + " to " + sizeText(size) + " and rewrite its signature",
+                       active ? "turn " + request.path + " on again" : "leave it off, as it was",
+                       "turn the stand-in off and delete it"};
+    if (request.dryRun)
+        return outcome;
+
+    int parent = place.parent.get();
+    {
+        UniqueFd temporary(openat(parent, standIn.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        Transaction transaction;
+        if (!temporary)
+            failed("cannot create the stand-in swapfile");
+        transaction.onUndo([parent, standIn] { unlinkat(parent, standIn.c_str(), 0); });
+        buildSwapfile(system_, temporary.get(), fs, size, [&](double f) {
+            if (progress)
+                progress(0.45 * f / 0.9);
+        });
+        if (active) {
+            system_.swapOn(temporary.get(), priority);
+            transaction.onUndo([this, raw = temporary.get()] { system_.swapOff(raw); });
+            system_.swapOff(fd.get());
+            transaction.onUndo([this, raw = fd.get(), priority] { system_.swapOn(raw, priority); });
+        }
+        if (ftruncate(fd.get(), 0) != 0)
+            failed("cannot resize " + request.path);
+        // From here the old content is gone: undoing means rebuilding it at
+        // its old size, which the stand-in's steps do not cover.
+        transaction.commit();
+        try {
+            buildSwapfile(system_, fd.get(), fs, size, [&](double f) {
+                if (progress)
+                    progress(0.45 + 0.45 * f / 0.9);
+            });
+            if (active)
+                system_.swapOn(fd.get(), priority);
+        } catch (const Error& error) {
+            throw Error(error.kind(), std::string(error.what()) + "; the old swapfile was already emptied, and swap continues on " +
+                                          (active ? "the active stand-in " : "") + standIn + " beside it");
+        }
+        if (active)
+            system_.swapOff(temporary.get());
+        unlinkat(parent, standIn.c_str(), 0);
+    }
+    if (progress)
+        progress(1.0);
+    return outcome;
+}
+
+} // namespace remedy

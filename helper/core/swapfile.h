@@ -1,0 +1,44 @@
+#pragma once
+// Swapfiles: created, enabled and persisted in one step, removed only when
+// remedy can prove the file is a swapfile, resized without a moment with
+// less swap than before. Any failure undoes every step before it.
+
+#include "swap_system.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace remedy {
+
+struct SwapfileRequest {
+    std::string path;
+    std::uint64_t size = 0;                // bytes; rounded up to pages
+    std::optional<int> priority;           // 0..32767; the kernel's default when empty
+    bool persist = true;                   // add the fstab line
+    std::optional<std::uint64_t> reserve;  // free space to leave; defaultReserve() when empty
+    bool dryRun = false;
+};
+
+// What was done (or, for a dry run, would be done), in order.
+struct SwapOutcome {
+    bool changed = false;
+    std::vector<std::string> actions;
+};
+
+class Swapfiles {
+public:
+    // root: the helper's root directory (tests use a scratch folder).
+    Swapfiles(int root, SwapSystem& system) : root_(root), system_(system) {}
+
+    SwapOutcome create(const SwapfileRequest& request, const Progress& progress);
+    SwapOutcome remove(const std::string& path, bool dryRun);
+    SwapOutcome resize(const SwapfileRequest& request, const Progress& progress);
+
+private:
+    int root_;
+    SwapSystem& system_;
+};
+
+} // namespace remedy

@@ -1,0 +1,333 @@
+// The swapfile core against a real file system (real fallocate, real mkswap)
+// with the kernel's swapon faked, so that every step can be made to fail.
+// Proof on the real kernel is in the bus tier.
+
+#include "core/error.h"
+#include "core/fstab.h"
+#include "core/swap_policy.h"
+#include "core/swapfile.h"
+#include "core/trusted_path.h"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace remedy;
+namespace fs = std::filesystem;
+
+namespace {
+
+enum class Step { None, Allocate, Signature, SwapOn, SwapOff };
+
+// Real allocation and mkswap; swapon/swapoff recorded instead of done.
+class FakeKernel final : public SwapSystem {
+public:
+    Step failAt = Step::None;
+    std::map<std::string, std::optional<int>> active;  // path -> priority
+
+    void allocate(int fd, std::uint64_t size, const Progress& progress) override
+    {
+        fail(Step::Allocate);
+        real_.allocate(fd, size, progress);
+    }
+    void writeSignature(int fd) override
+    {
+        fail(Step::Signature);
+        real_.writeSignature(fd);
+    }
+    void swapOn(int fd, std::optional<int> priority) override
+    {
+        fail(Step::SwapOn);
+        active[pathOf(fd)] = priority;
+    }
+    void swapOff(int fd) override
+    {
+        fail(Step::SwapOff);
+        active.erase(pathOf(fd));
+    }
+    std::vector<SwapArea> activeAreas() override
+    {
+        std::vector<SwapArea> areas;
+        for (const auto& [path, priority] : active)
+            areas.push_back({path, "file", 0, 0, priority.value_or(-2)});
+        return areas;
+    }
+
+private:
+    void fail(Step step) const
+    {
+        if (failAt == step)
+            throw Error(ErrorKind::Failed, "injected failure");
+    }
+    static std::string pathOf(int fd) { return fs::read_symlink("/proc/self/fd/" + std::to_string(fd)).string(); }
+    KernelSwapSystem real_;
+};
+
+class Swapfiles : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (geteuid() != 0)
+            GTEST_SKIP() << "needs root (root-owned directories, chown)";
+        root_ = fs::path(REMEDY_BUILD_DIR) / ("swapfile-test-" + std::to_string(getpid()));
+        fs::remove_all(root_);
+        fs::create_directories(root_ / "etc");
+        fs::create_directories(root_ / "srv");
+        fs::permissions(root_, fs::perms(0755));
+        struct statfs info {};
+        statfs(root_.c_str(), &info);
+        if (info.f_type != EXT4_SUPER_MAGIC && info.f_type != XFS_SUPER_MAGIC)
+            GTEST_SKIP() << "the build folder is not on ext4 or xfs";
+        write("etc/fstab", kFstab);
+        rootFd_ = openRoot(root_.string());
+    }
+
+    void TearDown() override
+    {
+        rootFd_.reset();
+        if (!root_.empty())
+            fs::remove_all(root_);
+    }
+
+    void write(const std::string& relative, const std::string& text) { std::ofstream(root_ / relative) << text; }
+    std::string read(const std::string& relative) const
+    {
+        std::ifstream in(root_ / relative);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+    bool exists(const std::string& relative) const { return fs::exists(fs::symlink_status(root_ / relative)); }
+
+    SwapfileRequest request(const std::string& path, std::uint64_t size = 16 * MiB)
+    {
+        SwapfileRequest r;
+        r.path = path;
+        r.size = size;
+        r.reserve = 0;
+        return r;
+    }
+
+    // Nothing on disk, nothing "active", fstab as it was.
+    void expectUntouched(const char* why)
+    {
+        EXPECT_FALSE(exists("srv/swapfile")) << why;
+        EXPECT_EQ(read("etc/fstab"), kFstab) << why;
+        EXPECT_TRUE(kernel_.active.empty()) << why;
+        for (const auto& entry : fs::directory_iterator(root_ / "srv"))
+            ADD_FAILURE() << why << ": left behind " << entry.path();
+    }
+
+    static constexpr const char* kFstab = "# test\n/dev/vda1 / ext4 defaults 0 1\n";
+    fs::path root_;
+    UniqueFd rootFd_;
+    FakeKernel kernel_;
+};
+
+TEST_F(Swapfiles, CreatesAPersistedActiveSwapfile)
+{
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    auto req = request("/srv/swapfile");
+    req.priority = 7;
+    double last = 0;
+    auto outcome = swapfiles.create(req, [&](double fraction) {
+        EXPECT_GE(fraction, last);
+        last = fraction;
+    });
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_DOUBLE_EQ(last, 1.0);
+
+    struct stat st {};
+    ASSERT_EQ(lstat((root_ / "srv/swapfile").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 0U);
+    EXPECT_EQ(st.st_mode & 07777, 0600U);
+    EXPECT_EQ(static_cast<std::uint64_t>(st.st_size), 16 * MiB);
+    EXPECT_GE(static_cast<std::uint64_t>(st.st_blocks) * 512, 16 * MiB) << "sparse";
+    auto data = read("srv/swapfile");
+    EXPECT_EQ(data.substr(static_cast<std::size_t>(sysconf(_SC_PAGESIZE)) - 10, 10), "SWAPSPACE2");
+    ASSERT_EQ(kernel_.active.size(), 1U);
+    EXPECT_EQ(kernel_.active.begin()->second, 7);
+    EXPECT_EQ(read("etc/fstab"), std::string(kFstab) + "/srv/swapfile none swap pri=7 0 0\n");
+    EXPECT_TRUE(exists("var/backups/remedy")) << "the previous fstab is kept";
+}
+
+TEST_F(Swapfiles, DryRunSaysWhatItWouldDoAndDoesNothing)
+{
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    auto req = request("/srv/swapfile");
+    req.dryRun = true;
+    auto outcome = swapfiles.create(req, {});
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_GE(outcome.actions.size(), 4U);
+    expectUntouched("dry run");
+}
+
+TEST_F(Swapfiles, SecondCreateReportsUnchangedAndWritesNothing)
+{
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    swapfiles.create(request("/srv/swapfile"), {});
+    auto fstabTime = fs::last_write_time(root_ / "etc/fstab");
+    auto fileTime = fs::last_write_time(root_ / "srv/swapfile");
+    auto outcome = swapfiles.create(request("/srv/swapfile"), {});
+    EXPECT_FALSE(outcome.changed);
+    EXPECT_EQ(fs::last_write_time(root_ / "etc/fstab"), fstabTime);
+    EXPECT_EQ(fs::last_write_time(root_ / "srv/swapfile"), fileTime);
+}
+
+TEST_F(Swapfiles, EveryFailingStepLeavesTheSystemAsBefore)
+{
+    for (auto step : {Step::Allocate, Step::Signature, Step::SwapOn}) {
+        kernel_.failAt = step;
+        remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+        EXPECT_THROW(swapfiles.create(request("/srv/swapfile"), {}), Error);
+        expectUntouched("failure at a kernel step");
+    }
+}
+
+TEST_F(Swapfiles, FailingFstabWriteTurnsSwapOffAndDeletesTheFile)
+{
+    // A real failure: the backup folder cannot be made, so fstab is never written.
+    fs::create_directories(root_ / "var/backups");
+    write("var/backups/remedy", "a file where the folder should be");
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    EXPECT_THROW(swapfiles.create(request("/srv/swapfile"), {}), Error);
+    expectUntouched("failure at the fstab write");
+}
+
+TEST_F(Swapfiles, RefusesBadPathsAndChangesNothing)
+{
+    fs::create_directories(root_ / "open");
+    fs::permissions(root_ / "open", fs::perms(01777));
+    fs::create_directories(root_ / "users");
+    chown((root_ / "users").c_str(), 1000, 1000);
+    fs::create_directory_symlink("srv", root_ / "link");
+    fs::create_symlink("/etc/passwd", root_ / "srv/swapfile-link");
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    for (const char* path : {"swapfile", "/srv/../srv/swapfile", "/srv/./swapfile", "/srv//swapfile", "/srv/swapfile/",
+                             "/link/swapfile", "/srv/swapfile-link", "/open/swapfile", "/users/swapfile", "/proc/swapfile",
+                             "/sys/swapfile", "/nonexistent/swapfile", "/"}) {
+        try {
+            swapfiles.create(request(path), {});
+            ADD_FAILURE() << path << " was accepted";
+        } catch (const Error& error) {
+            EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument) << path << ": " << error.what();
+        }
+    }
+    fs::remove(root_ / "srv/swapfile-link");
+    expectUntouched("bad paths");
+}
+
+TEST_F(Swapfiles, RefusesAnExistingFileEvenASparseOne)
+{
+    write("srv/swapfile", "precious data");
+    fs::permissions(root_ / "srv/swapfile", fs::perms(0600));
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    EXPECT_THROW(swapfiles.create(request("/srv/swapfile"), {}), Error);
+    EXPECT_EQ(read("srv/swapfile"), "precious data");
+    fs::remove(root_ / "srv/swapfile");
+
+    // A sparse file of the right size is no swapfile either.
+    { std::ofstream(root_ / "srv/swapfile"); }
+    fs::resize_file(root_ / "srv/swapfile", 16 * MiB);
+    EXPECT_THROW(swapfiles.create(request("/srv/swapfile"), {}), Error);
+    EXPECT_EQ(fs::file_size(root_ / "srv/swapfile"), 16 * MiB);
+    fs::remove(root_ / "srv/swapfile");
+}
+
+TEST_F(Swapfiles, RefusesSizesBelowTheMinimumOrBeyondTheFreeSpace)
+{
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    EXPECT_THROW(swapfiles.create(request("/srv/swapfile", 4096), {}), Error);
+    try {
+        swapfiles.create(request("/srv/swapfile", 1ULL << 50), {});
+        ADD_FAILURE() << "a petabyte swapfile was accepted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::NoSpace) << error.what();
+    }
+    auto req = request("/srv/swapfile");
+    req.priority = 40000;
+    EXPECT_THROW(swapfiles.create(req, {}), Error);
+    expectUntouched("bad sizes");
+}
+
+TEST_F(Swapfiles, RemovesOnlyWhatItCanProveIsASwapfile)
+{
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    write("srv/data", std::string(8192, 'x'));
+    fs::permissions(root_ / "srv/data", fs::perms(0600));
+    EXPECT_THROW(swapfiles.remove("/srv/data", false), Error);
+    EXPECT_TRUE(exists("srv/data"));
+
+    swapfiles.create(request("/srv/swapfile"), {});
+    auto outcome = swapfiles.remove("/srv/swapfile", false);
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_FALSE(exists("srv/swapfile"));
+    EXPECT_TRUE(kernel_.active.empty());
+    EXPECT_EQ(read("etc/fstab"), kFstab);
+    EXPECT_FALSE(swapfiles.remove("/srv/swapfile", false).changed);
+    fs::remove(root_ / "srv/data");
+}
+
+TEST_F(Swapfiles, FailedRemoveLeavesSwapOnAndFstabIntact)
+{
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    swapfiles.create(request("/srv/swapfile"), {});
+    auto fstab = read("etc/fstab");
+    kernel_.failAt = Step::SwapOff;
+    EXPECT_THROW(swapfiles.remove("/srv/swapfile", false), Error);
+    EXPECT_TRUE(exists("srv/swapfile"));
+    EXPECT_EQ(kernel_.active.size(), 1U);
+    EXPECT_EQ(read("etc/fstab"), fstab);
+    kernel_.failAt = Step::None;
+    swapfiles.remove("/srv/swapfile", false);
+}
+
+TEST_F(Swapfiles, ResizeKeepsSwapOnThroughoutAndLeavesNoStandIn)
+{
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    swapfiles.create(request("/srv/swapfile"), {});
+    auto outcome = swapfiles.resize(request("/srv/swapfile", 32 * MiB), {});
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_EQ(fs::file_size(root_ / "srv/swapfile"), 32 * MiB);
+    ASSERT_EQ(kernel_.active.size(), 1U);
+    EXPECT_EQ(kernel_.active.begin()->first, (root_ / "srv/swapfile").string());
+    EXPECT_FALSE(exists("srv/.swapfile.remedy-resize"));
+    EXPECT_FALSE(swapfiles.resize(request("/srv/swapfile", 32 * MiB), {}).changed);
+    swapfiles.remove("/srv/swapfile", false);
+}
+
+TEST(SwapPolicy, RecommendsAsRedHatDoes)
+{
+    EXPECT_EQ(recommendSwap(1 * GiB).size, 2 * GiB);
+    EXPECT_EQ(recommendSwap(7969164 * KiB).size, 8 * GiB);  // the seed's 7.6 GiB machine
+    EXPECT_EQ(recommendSwap(32 * GiB).size, 4 * GiB);
+    EXPECT_NE(recommendSwap(32 * GiB).reason.find("Red Hat"), std::string::npos);
+}
+
+TEST(SwapPolicy, ParsesSizesWithBinaryUnits)
+{
+    EXPECT_EQ(parseSize("2G"), 2 * GiB);
+    EXPECT_EQ(parseSize("512M"), 512 * MiB);
+    EXPECT_EQ(parseSize("1.5GiB"), 3 * GiB / 2);
+    EXPECT_EQ(parseSize("4096"), 4096U);
+    for (const char* bad : {"", "-1G", "0", "2X", "G", "nan", "1e30T"})
+        EXPECT_THROW(parseSize(bad), Error) << bad;
+}
+
+TEST(SwapPolicy, RoundsToPagesAndEnforcesTheMinimum)
+{
+    EXPECT_EQ(swapfileSize(40960, 4096), 40960U);
+    EXPECT_EQ(swapfileSize(40961, 4096), 45056U);
+    EXPECT_THROW(swapfileSize(40959, 4096), Error);
+}
+
+} // namespace
