@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <string>
 
 namespace remedy::client {
 
@@ -22,6 +23,26 @@ std::string humanBytes(std::uint64_t bytes)
     else
         std::snprintf(text, sizeof text, "%.0f%s", value, kUnits[unit]);
     return text;
+}
+
+ProgressBar::ProgressBar(bool enabled, std::string label) : enabled_(enabled), label_(std::move(label)) {}
+
+ProgressBar::~ProgressBar()
+{
+    if (drawn_)
+        std::fputc('\n', stderr);
+}
+
+void ProgressBar::update(double fraction)
+{
+    if (!enabled_)
+        return;
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(fraction * kWidth + 0.5);
+    std::fprintf(stderr, "\r%s [%s%s] %3d%%", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(), static_cast<int>(fraction * 100 + 0.5));
+    std::fflush(stderr);
+    drawn_ = true;
 }
 
 } // namespace remedy::client

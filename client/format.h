@@ -9,4 +9,17 @@ namespace remedy::client {
 // 1536 -> "1.5K", 8160437862 -> "7.6G" (binary units, one decimal below 10).
 std::string humanBytes(std::uint64_t bytes);
 
+// A progress bar on stderr, drawn only where a person watches (a TTY).
+class ProgressBar {
+public:
+    ProgressBar(bool enabled, std::string label);
+    ~ProgressBar();
+    void update(double fraction);
+
+private:
+    bool enabled_;
+    bool drawn_ = false;
+    std::string label_;
+};
+
 } // namespace remedy::client

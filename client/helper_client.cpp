@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <array>
+#include <poll.h>
 #include <chrono>
 #include <string_view>
 
@@ -19,6 +20,37 @@ bool startsWith(std::string_view text, std::string_view prefix) { return text.su
 ManagerProxy::ManagerProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/remedy/Remedy1") { registerProxy(); }
 ManagerProxy::~ManagerProxy() { unregisterProxy(); }
 
+SwapProxy::SwapProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/remedy/Remedy1") { registerProxy(); }
+SwapProxy::~SwapProxy() { unregisterProxy(); }
+
+namespace {
+
+class JobProxy final : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Job_proxy, sdbus::Properties_proxy> {
+public:
+    JobProxy(sdbus::IConnection& bus, const std::string& path, const std::function<void(double)>& progress)
+        : ProxyInterfaces(bus, kBusName, path), progress_(progress)
+    {
+        registerProxy();
+    }
+    ~JobProxy() { unregisterProxy(); }
+
+    bool completed = false;
+
+private:
+    void onCompleted(const bool&, const std::string&) override { completed = true; }
+    void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>& changed,
+                             const std::vector<std::string>&) override
+    {
+        auto it = changed.find("Progress");
+        if (it != changed.end() && progress_)
+            progress_(it->second.get<double>());
+    }
+
+    const std::function<void(double)>& progress_;
+};
+
+} // namespace
+
 LogControlProxy::LogControlProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/freedesktop/LogControl1")
 {
     registerProxy();
@@ -28,8 +60,35 @@ LogControlProxy::~LogControlProxy() { unregisterProxy(); }
 HelperClient::HelperClient(const std::string& host)
     : bus_(host.empty() ? sdbus::createSystemBusConnection() : sdbus::createRemoteSystemBusConnection(host)),
       manager_(*bus_),
-      logControl_(*bus_)
+      logControl_(*bus_),
+      swap_(*bus_)
 {
+}
+
+JobResult HelperClient::waitForJob(const sdbus::ObjectPath& path, const std::function<void(double)>& progress)
+{
+    // Subscribed before the first look: a job that ends in between is seen
+    // either by the signal or by the Finished property.
+    JobProxy job(*bus_, path, progress);
+    bool finished = job.Finished();
+    while (!finished && !job.completed) {
+        while (bus_->processPendingRequest()) {
+        }
+        if (job.completed)
+            break;
+        auto poll = bus_->getEventLoopPollData();
+        pollfd fd{poll.fd, poll.events, 0};
+        int timeout = poll.getPollTimeout();
+        ::poll(&fd, 1, timeout < 0 || timeout > 1000 ? 1000 : timeout);
+        finished = job.Finished();  // after every wake-up, at least once a second: a lost signal never hangs us
+    }
+    JobResult result;
+    result.success = job.Success();
+    result.changed = job.Changed();
+    result.actions = job.Actions();
+    result.errorName = job.ErrorName();
+    result.message = job.Message();
+    return result;
 }
 
 void HelperClient::allowInteractiveAuth()

@@ -7,7 +7,9 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 
 namespace remedy::client {
@@ -18,6 +20,21 @@ class ManagerProxy final : public sdbus::ProxyInterfaces<org::remedy::Remedy1::M
 public:
     explicit ManagerProxy(sdbus::IConnection& bus);
     ~ManagerProxy();
+};
+
+class SwapProxy final : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Swap_proxy, org::remedy::Remedy1::Fstab_proxy> {
+public:
+    explicit SwapProxy(sdbus::IConnection& bus);
+    ~SwapProxy();
+};
+
+// What a job ended with.
+struct JobResult {
+    bool success = false;
+    bool changed = false;
+    std::vector<std::string> actions;
+    std::string errorName;
+    std::string message;
 };
 
 class LogControlProxy final : public sdbus::ProxyInterfaces<org::freedesktop::LogControl1_proxy> {
@@ -41,6 +58,9 @@ public:
     explicit HelperClient(const std::string& host);
     ManagerProxy& manager() { return manager_; }
     LogControlProxy& logControl() { return logControl_; }
+    SwapProxy& swap() { return swap_; }
+    // Follows a job to its end; `progress` sees 0..1 as it moves.
+    JobResult waitForJob(const sdbus::ObjectPath& path, const std::function<void(double)>& progress);
     // Lets polkit ask for a password where the user can answer.
     void allowInteractiveAuth();
 
@@ -48,6 +68,7 @@ private:
     std::unique_ptr<sdbus::IConnection> bus_;
     ManagerProxy manager_;
     LogControlProxy logControl_;
+    SwapProxy swap_;
 };
 
 } // namespace remedy::client

@@ -4,6 +4,7 @@
 #include "core/log_level.h"
 #include "exit_codes.h"
 #include "helper_client.h"
+#include "swap_commands.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
@@ -59,6 +60,9 @@ int main(int argc, char** argv)
     auto* logLevel = app.add_subcommand("log-level", "Show remedyd's log level, or set it (action org.remedy.manage)");
     logLevel->add_option("LEVEL", level, "One of: " + remedy::logLevelNames());
 
+    std::function<int(HelperClient&, const GlobalOptions&)> run;
+    addSwapCommands(app, run);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -77,6 +81,8 @@ int main(int argc, char** argv)
             return remedy::client::status(helper, global);
         if (*logLevel)
             return remedy::client::logLevel(helper, global, level);
+        if (run)
+            return run(helper, global);
     } catch (const sdbus::Error& error) {
         return report(explain(error), global);
     } catch (const std::exception& error) {

@@ -6,23 +6,42 @@
 
 namespace remedy {
 
-bool boolOption(const Options& options, const std::string& key, bool fallback)
-{
-    auto it = options.find(key);
-    if (it == options.end())
-        return fallback;
-    if (it->second.peekValueType() != "b")
-        throw toBusError(ErrorKind::InvalidArgument, "option '" + key + "' must be a boolean (b), not '" + it->second.peekValueType() + "'");
-    return it->second.get<bool>();
-}
-
-void rejectUnknownOptions(const Options& options, std::initializer_list<const char*> known)
+OptionReader::OptionReader(const Options& options, std::initializer_list<const char*> known) : options_(options)
 {
     for (const auto& [key, value] : options) {
         bool ok = std::any_of(known.begin(), known.end(), [&key](const char* name) { return key == name; });
         if (!ok)
             throw toBusError(ErrorKind::InvalidArgument, "unknown option '" + key + "'");
     }
+}
+
+const sdbus::Variant* OptionReader::find(const std::string& key, const char* signature, const char* typeName) const
+{
+    auto it = options_.find(key);
+    if (it == options_.end())
+        return nullptr;
+    if (it->second.peekValueType() != signature)
+        throw toBusError(ErrorKind::InvalidArgument, "option '" + key + "' must be " + typeName + " (" + signature + "), not '" +
+                                                         it->second.peekValueType() + "'");
+    return &it->second;
+}
+
+bool OptionReader::flag(const std::string& key, bool fallback) const
+{
+    const auto* value = find(key, "b", "a boolean");
+    return value ? value->get<bool>() : fallback;
+}
+
+std::optional<std::int32_t> OptionReader::int32(const std::string& key) const
+{
+    const auto* value = find(key, "i", "a 32-bit integer");
+    return value ? std::optional(value->get<std::int32_t>()) : std::nullopt;
+}
+
+std::optional<std::uint64_t> OptionReader::uint64(const std::string& key) const
+{
+    const auto* value = find(key, "t", "an unsigned 64-bit integer");
+    return value ? std::optional(value->get<std::uint64_t>()) : std::nullopt;
 }
 
 sdbus::Error toBusError(ErrorKind kind, const std::string& message) { return sdbus::Error(errorName(kind), message); }

@@ -6,22 +6,48 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace remedy {
 
 using Options = std::map<std::string, sdbus::Variant>;
 
-// Reads a boolean option; a value of the wrong type is the caller's error.
-bool boolOption(const Options& options, const std::string& key, bool fallback);
+// A method's a{sv} options. Unknown keys are refused by name (a typo such
+// as "dryrun" must not silently become a real change), and so is a value of
+// the wrong type.
+class OptionReader {
+public:
+    OptionReader(const Options& options, std::initializer_list<const char*> known);
+    bool flag(const std::string& key, bool fallback = false) const;
+    std::optional<std::int32_t> int32(const std::string& key) const;
+    std::optional<std::uint64_t> uint64(const std::string& key) const;
 
-// Refuses options this method does not know, naming them: a typo such as
-// "dryrun" must not silently become a real change.
-void rejectUnknownOptions(const Options& options, std::initializer_list<const char*> known);
+private:
+    const sdbus::Variant* find(const std::string& key, const char* signature, const char* typeName) const;
+    const Options& options_;
+};
 
 sdbus::Error toBusError(ErrorKind kind, const std::string& message);
 sdbus::Error toBusError(const Error& error);
+
+// Runs a handler's body, turning any failure into a D-Bus error: an
+// exception that escapes a handler would end the helper.
+template <typename Fn>
+auto guarded(Fn&& fn) -> decltype(fn())
+{
+    try {
+        return fn();
+    } catch (const sdbus::Error&) {
+        throw;
+    } catch (const Error& error) {
+        throw toBusError(error);
+    } catch (const std::exception& error) {
+        throw toBusError(ErrorKind::Failed, error.what());
+    }
+}
 
 // The sender of the message being handled; valid only inside a handler.
 std::string currentSender(sdbus::IObject& object);

@@ -48,6 +48,14 @@ EventLoop::EventLoop(sdbus::IConnection& bus, std::chrono::milliseconds idleTime
 
 EventLoop::~EventLoop()
 {
+    if (worker_.joinable()) {
+        {
+            std::lock_guard lock(tasksMutex_);
+            stopWorker_ = true;
+        }
+        tasksReady_.notify_one();
+        worker_.join();
+    }
     close(signalFd_);
     close(wakeFd_);
 }
@@ -60,6 +68,31 @@ void EventLoop::post(std::function<void()> fn)
     }
     std::uint64_t one = 1;
     (void)!write(wakeFd_, &one, sizeof one);
+}
+
+void EventLoop::enqueue(std::function<void()> task)
+{
+    {
+        std::lock_guard lock(tasksMutex_);
+        tasks_.push_back(std::move(task));
+    }
+    tasksReady_.notify_one();
+    if (!worker_.joinable()) {
+        worker_ = std::thread([this] {
+            for (;;) {
+                std::function<void()> task;
+                {
+                    std::unique_lock lock(tasksMutex_);
+                    tasksReady_.wait(lock, [this] { return stopWorker_ || !tasks_.empty(); });
+                    if (tasks_.empty())
+                        return;
+                    task = std::move(tasks_.front());
+                    tasks_.pop_front();
+                }
+                task();
+            }
+        });
+    }
 }
 
 void EventLoop::started() { ++inFlight_; }

@@ -6,6 +6,7 @@
 #include <sdbus-c++/IConnection.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -41,12 +42,28 @@ public:
         }).detach();
     }
 
+    // Runs `work` on the helper's one mutation thread, after all work queued
+    // before it, then `done(result)` on the loop: changes never overlap.
+    template <typename Result>
+    void runExclusive(std::function<Result()> work, std::function<void(Result)> done)
+    {
+        started();
+        enqueue([this, work = std::move(work), done = std::move(done)]() mutable {
+            auto result = work();
+            post([this, done = std::move(done), result = std::move(result)]() mutable {
+                done(std::move(result));
+                finished();
+            });
+        });
+    }
+
     // Thread-safe: queues fn to run on the loop's thread.
     void post(std::function<void()> fn);
 
 private:
     void started();
     void finished();
+    void enqueue(std::function<void()> task);
     void runPosted();
     bool dispatchBus();
 
@@ -57,6 +74,12 @@ private:
     std::mutex mutex_;
     std::deque<std::function<void()>> posted_;  // guarded by mutex_
     int inFlight_ = 0;                          // loop thread only
+
+    std::mutex tasksMutex_;
+    std::condition_variable tasksReady_;
+    std::deque<std::function<void()>> tasks_;  // guarded by tasksMutex_
+    bool stopWorker_ = false;                  // guarded by tasksMutex_
+    std::thread worker_;                       // started on first use
 };
 
 } // namespace remedy

@@ -18,8 +18,8 @@ remedy::LogLevel logLevelArgument(const std::string& name)
     return *level;
 }
 
-LogControl::LogControl(sdbus::IConnection& bus, Authority& authority)
-    : AdaptorInterfaces(bus, kObjectPath), authority_(authority)
+LogControl::LogControl(sdbus::IConnection& bus, Authorizer& authorizer)
+    : AdaptorInterfaces(bus, kObjectPath), authorizer_(authorizer)
 {
     registerAdaptor();
 }
@@ -59,13 +59,6 @@ void LogControl::LogTarget(const std::string& value)
 
 std::string LogControl::SyslogIdentifier() { return "remedyd"; }
 
-void LogControl::authorizeNow(const std::string& what)
-{
-    auto sender = currentSender(getObject());
-    auto decision = authority_.check(sender, kManageAction, false);
-    logDecision(decision, sender, kManageAction, what);
-    if (!decision.allowed)
-        throw notAuthorized(decision, kManageAction);
-}
+void LogControl::authorizeNow(const std::string& what) { authorizer_.checkNow(currentSender(getObject()), kManageAction, what); }
 
 } // namespace remedy

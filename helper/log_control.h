@@ -2,7 +2,7 @@
 // /org/freedesktop/LogControl1: systemd's convention for a service's log
 // settings, where "systemctl service-log-level" looks for them.
 
-#include "authority.h"
+#include "authorizer.h"
 #include "core/log_level.h"
 #include "remedy-adaptor.h"
 
@@ -16,7 +16,7 @@ class LogControl final : public sdbus::AdaptorInterfaces<org::freedesktop::LogCo
 public:
     static constexpr const char* kObjectPath = "/org/freedesktop/LogControl1";
 
-    LogControl(sdbus::IConnection& bus, Authority& authority);
+    LogControl(sdbus::IConnection& bus, Authorizer& authorizer);
     ~LogControl();
 
     // Sets the level (already authorized) and tells listeners.
@@ -33,7 +33,7 @@ private:
     // and are decided on the loop (a non-interactive check takes milliseconds).
     void authorizeNow(const std::string& what);
 
-    Authority& authority_;
+    Authorizer& authorizer_;
 };
 
 // The level named, or InvalidArgument listing the valid names.

@@ -7,6 +7,7 @@
 #include "log_control.h"
 #include "logging.h"
 #include "manager.h"
+#include "swap_service.h"
 #include "version.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -24,6 +25,7 @@ namespace {
 constexpr const char* kBusName = "org.remedy.Remedy1";
 
 struct Settings {
+    std::string root = "/";
     std::chrono::milliseconds idleTimeout{30'000};
     remedy::LogLevel level = remedy::LogLevel::Info;
     remedy::LogTarget target = remedy::LogTarget::Auto;
@@ -35,6 +37,7 @@ void usage(FILE* out)
                  "Usage: remedyd [OPTIONS]\n"
                  "The remedy system service. D-Bus activation starts it; it exits when idle.\n\n"
                  "  --idle-timeout=SECONDS  exit after this long without calls; 0 never (default 30)\n"
+                 "  --root=DIR              act on the system below DIR (its etc/fstab, its paths); default /\n"
                  "  --log-level=LEVEL       %s (default info)\n"
                  "  --log-target=TARGET     %s (default auto: the journal under systemd)\n"
                  "  --version               print the version and exit\n"
@@ -46,9 +49,10 @@ void usage(FILE* out)
 // static initializer costs a daemon that sits idle half a MiB of RSS.
 bool parseArguments(int argc, char** argv, Settings& settings, int& exitCode)
 {
-    enum { kIdle = 256, kLevel, kTarget, kVersion, kHelp };
+    enum { kIdle = 256, kRoot, kLevel, kTarget, kVersion, kHelp };
     static const option options[] = {
-        {"idle-timeout", required_argument, nullptr, kIdle}, {"log-level", required_argument, nullptr, kLevel},
+        {"idle-timeout", required_argument, nullptr, kIdle}, {"root", required_argument, nullptr, kRoot},
+        {"log-level", required_argument, nullptr, kLevel},
         {"log-target", required_argument, nullptr, kTarget}, {"version", no_argument, nullptr, kVersion},
         {"help", no_argument, nullptr, kHelp},               {nullptr, 0, nullptr, 0},
     };
@@ -66,6 +70,14 @@ bool parseArguments(int argc, char** argv, Settings& settings, int& exitCode)
             settings.idleTimeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
             break;
         }
+        case kRoot:
+            if (optarg[0] != '/') {
+                std::fprintf(stderr, "remedyd: --root must be an absolute path, not '%s'\n", optarg);
+                exitCode = 2;
+                return false;
+            }
+            settings.root = optarg;
+            break;
         case kLevel:
         case kTarget: {
             auto level = remedy::parseLogLevel(optarg);
@@ -115,8 +127,13 @@ int main(int argc, char** argv)
         auto bus = sdbus::createSystemBusConnection();
         remedy::EventLoop loop(*bus, settings.idleTimeout);
         remedy::Authority authority;
-        remedy::LogControl logControl(*bus, authority);
-        remedy::Manager manager(*bus, loop, authority, logControl);
+        remedy::Authorizer authorizer(loop, authority);
+        remedy::Jobs jobs(*bus, loop);
+        remedy::Root root{settings.root};
+        remedy::LogControl logControl(*bus, authorizer);
+        remedy::Manager manager(*bus, authorizer, logControl);
+        remedy::SwapService swap(*bus, authorizer, jobs, root);
+        remedy::FstabService fstab(*bus, authorizer, loop, root);
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);
 

@@ -12,8 +12,8 @@ const std::string kManageAction = "org.remedy.manage";
 
 } // namespace
 
-Manager::Manager(sdbus::IConnection& bus, EventLoop& loop, Authority& authority, LogControl& logControl)
-    : AdaptorInterfaces(bus, kObjectPath), loop_(loop), authority_(authority), logControl_(logControl)
+Manager::Manager(sdbus::IConnection& bus, Authorizer& authorizer, LogControl& logControl)
+    : AdaptorInterfaces(bus, kObjectPath), authorizer_(authorizer), logControl_(logControl)
 {
     registerAdaptor();
 }
@@ -24,13 +24,11 @@ std::string Manager::Version() { return kVersion; }
 
 std::string Manager::Describe()
 {
-    try {
+    return guarded([] {
         auto memory = parseMemInfo(readFile("/proc/meminfo"));
         auto swaps = parseSwaps(readFile("/proc/swaps"));
         return describe(kVersion, memory, swaps).dump();
-    } catch (const Error& error) {
-        throw toBusError(error);
-    }
+    });
 }
 
 void Manager::SetLogLevel(sdbus::Result<>&& result, std::string level, Options options)
@@ -39,8 +37,7 @@ void Manager::SetLogLevel(sdbus::Result<>&& result, std::string level, Options o
     remedy::LogLevel wanted{};
     bool interactive = false;
     try {
-        rejectUnknownOptions(options, {"auth.interactive"});
-        interactive = boolOption(options, "auth.interactive", false);
+        interactive = OptionReader(options, {"auth.interactive"}).flag("auth.interactive");
         wanted = logLevelArgument(level);
     } catch (const sdbus::Error& error) {
         result.returnError(error);
@@ -52,17 +49,13 @@ void Manager::SetLogLevel(sdbus::Result<>&& result, std::string level, Options o
     }
 
     auto reply = std::make_shared<sdbus::Result<>>(std::move(result));
-    loop_.runInBackground<Decision>(
-        [this, sender, interactive] { return authority_.check(sender, kManageAction, interactive); },
-        [this, reply, sender, wanted](Decision decision) {
-            logDecision(decision, sender, kManageAction, "set log level to " + std::string(logLevelName(wanted)));
-            if (!decision.allowed) {
-                reply->returnError(notAuthorized(decision, kManageAction));
-                return;
-            }
+    authorizer_.check(
+        sender, {kManageAction}, interactive, "set log level to " + std::string(logLevelName(wanted)),
+        [this, reply, wanted] {
             logControl_.applyLevel(wanted);
             reply->returnResults();
-        });
+        },
+        [reply](const sdbus::Error& error) { reply->returnError(error); });
 }
 
 } // namespace remedy

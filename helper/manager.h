@@ -2,9 +2,8 @@
 // /org/remedy/Remedy1, interface Manager. A thin adaptor: it reads the
 // arguments, authorizes, calls the core, maps errors, replies.
 
-#include "authority.h"
+#include "authorizer.h"
 #include "bus_util.h"
-#include "event_loop.h"
 #include "log_control.h"
 #include "remedy-adaptor.h"
 
@@ -18,7 +17,7 @@ class Manager final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Mana
 public:
     static constexpr const char* kObjectPath = "/org/remedy/Remedy1";
 
-    Manager(sdbus::IConnection& bus, EventLoop& loop, Authority& authority, LogControl& logControl);
+    Manager(sdbus::IConnection& bus, Authorizer& authorizer, LogControl& logControl);
     ~Manager();
 
 private:
@@ -26,8 +25,7 @@ private:
     std::string Describe() override;
     void SetLogLevel(sdbus::Result<>&& result, std::string level, Options options) override;
 
-    EventLoop& loop_;
-    Authority& authority_;
+    Authorizer& authorizer_;
     LogControl& logControl_;
 };
 

@@ -50,11 +50,13 @@ void keepBackup(int root, const std::string& text)
     replaceFileAt(remedy.get(), "fstab." + timestamp(), text, 0644);
 
     // The names sort by time; drop all but the newest.
-    UniqueFd listing(openat(remedy.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    DIR* dir = fdopendir(listing.get());
-    if (!dir)
+    int listing = openat(remedy.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* dir = listing >= 0 ? fdopendir(listing) : nullptr;
+    if (!dir) {
+        if (listing >= 0)
+            close(listing);
         return;
-    (void)listing.release();
+    }
     std::vector<std::string> names;
     while (auto* entry = readdir(dir))
         if (std::strncmp(entry->d_name, "fstab.", 6) == 0)
@@ -62,6 +64,23 @@ void keepBackup(int root, const std::string& text)
     std::sort(names.begin(), names.end());
     for (std::size_t i = 0; i + FstabFile::kBackups < names.size(); ++i)
         unlinkat(remedy.get(), names[i].c_str(), 0);
+    closedir(dir);
+}
+
+// A helper killed in the middle of a write leaves its temporary file behind;
+// writes are serialized, so any such file found before a write is stale.
+void removeStaleTemporaries(int etc)
+{
+    int listing = openat(etc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* dir = listing >= 0 ? fdopendir(listing) : nullptr;
+    if (!dir) {
+        if (listing >= 0)
+            close(listing);
+        return;
+    }
+    while (auto* entry = readdir(dir))
+        if (std::strncmp(entry->d_name, ".fstab.remedy-", 14) == 0)
+            unlinkat(etc, entry->d_name, 0);
     closedir(dir);
 }
 
@@ -82,6 +101,7 @@ void FstabFile::write(const Fstab& before, const std::string& text) const
     auto current = read();
     if (current.text() != before.text())
         throw Error(ErrorKind::Busy, "/etc/fstab changed while remedy was editing it; try again");
+    removeStaleTemporaries(etc.get());
     keepBackup(root_, before.text());
     replaceFileAt(etc.get(), "fstab", text, 0644);
 }

@@ -1,0 +1,214 @@
+#include "swap_service.h"
+
+#include "core/fstab_file.h"
+#include "core/proc.h"
+#include "core/swap_policy.h"
+#include "core/trusted_path.h"
+
+#include <spdlog/spdlog.h>
+
+namespace remedy {
+namespace {
+
+const std::string kSwapAction = "org.remedy.swap.manage";
+const std::string kFstabAction = "org.remedy.fstab.manage";
+
+} // namespace
+
+SwapService::SwapService(sdbus::IConnection& bus, Authorizer& authorizer, Jobs& jobs, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), jobs_(jobs), root_(root)
+{
+    registerAdaptor();
+}
+
+SwapService::~SwapService() { unregisterAdaptor(); }
+
+void SwapService::startJob(sdbus::Result<sdbus::ObjectPath>&& result, const std::string& operation, const std::string& path,
+                           std::vector<std::string> actions, bool interactive, bool dryRun, const std::string& what, Jobs::Work work)
+{
+    auto reply = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
+    authorizer_.check(
+        currentSender(getObject()), std::move(actions), interactive, what,
+        [this, reply, operation, path, dryRun, work = std::move(work)] { jobs_.start(operation, path, dryRun, reply, work); },
+        [reply](const sdbus::Error& error) { reply->returnError(error); });
+}
+
+void SwapService::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options)
+{
+    SwapfileRequest request;
+    bool interactive = false;
+    try {
+        OptionReader read(options, {"priority", "persist", "reserve", "dry-run", "auth.interactive"});
+        request = {path, size, read.int32("priority"), read.flag("persist", true), read.uint64("reserve"), read.flag("dry-run")};
+        interactive = read.flag("auth.interactive");
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    std::vector<std::string> actions = {kSwapAction};
+    if (request.persist)
+        actions.push_back(kFstabAction);
+    startJob(std::move(result), "swap-create", path, std::move(actions), interactive, request.dryRun,
+             "create swapfile " + path + " of " + std::to_string(size) + " bytes",
+             [this, request](bool dryRun, const Progress& progress) {
+                 auto root = openRoot(root_.path);
+                 auto attempt = request;
+                 attempt.dryRun = dryRun;
+                 return Swapfiles(root.get(), kernel_).create(attempt, progress);
+             });
+}
+
+void SwapService::RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, Options options)
+{
+    bool interactive = false;
+    bool dryRunOnly = false;
+    try {
+        OptionReader read(options, {"dry-run", "auth.interactive"});
+        dryRunOnly = read.flag("dry-run");
+        interactive = read.flag("auth.interactive");
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    startJob(std::move(result), "swap-remove", path, {kSwapAction, kFstabAction}, interactive, dryRunOnly, "remove swapfile " + path,
+             [this, path](bool dryRun, const Progress&) {
+                 auto root = openRoot(root_.path);
+                 return Swapfiles(root.get(), kernel_).remove(path, dryRun);
+             });
+}
+
+void SwapService::ResizeSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options)
+{
+    SwapfileRequest request;
+    bool interactive = false;
+    try {
+        OptionReader read(options, {"reserve", "dry-run", "auth.interactive"});
+        request.path = path;
+        request.size = size;
+        request.reserve = read.uint64("reserve");
+        request.dryRun = read.flag("dry-run");
+        interactive = read.flag("auth.interactive");
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    startJob(std::move(result), "swap-resize", path, {kSwapAction}, interactive, request.dryRun,
+             "resize swapfile " + path + " to " + std::to_string(size) + " bytes",
+             [this, request](bool dryRun, const Progress& progress) {
+                 auto root = openRoot(root_.path);
+                 auto attempt = request;
+                 attempt.dryRun = dryRun;
+                 return Swapfiles(root.get(), kernel_).resize(attempt, progress);
+             });
+}
+
+std::tuple<uint64_t, std::string> SwapService::RecommendSize()
+{
+    return guarded([] {
+        auto recommendation = recommendSwap(parseMemInfo(readFile("/proc/meminfo")).total);
+        return std::tuple<uint64_t, std::string>{recommendation.size, recommendation.reason};
+    });
+}
+
+std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, int32_t>> SwapService::Areas()
+{
+    return guarded([this] {
+        std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, int32_t>> areas;
+        for (const auto& area : kernel_.activeAreas())
+            areas.emplace_back(area.path, area.type, area.size, area.used, area.priority);
+        return areas;
+    });
+}
+
+uint64_t SwapService::Total()
+{
+    uint64_t total = 0;
+    for (const auto& area : Areas())
+        total += std::get<2>(area);
+    return total;
+}
+
+uint64_t SwapService::Used()
+{
+    uint64_t used = 0;
+    for (const auto& area : Areas())
+        used += std::get<3>(area);
+    return used;
+}
+
+FstabService::FstabService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop), root_(root)
+{
+    registerAdaptor();
+}
+
+FstabService::~FstabService() { unregisterAdaptor(); }
+
+std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> FstabService::GetEntries()
+{
+    return guarded([this] {
+        auto root = openRoot(root_.path);
+        auto fstab = FstabFile(root.get()).read();
+        std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> entries;
+        for (const auto& e : fstab.entries())
+            entries.emplace_back(e.source, e.target, e.fstype, e.options, e.freq, e.passno, e.line);
+        return entries;
+    });
+}
+
+void FstabService::change(sdbus::Result<bool>&& result, const Options& options, const std::string& what,
+                          std::function<std::optional<std::string>(const Fstab&)> edit)
+{
+    bool interactive = false;
+    bool dryRun = false;
+    try {
+        OptionReader read(options, {"dry-run", "auth.interactive"});
+        dryRun = read.flag("dry-run");
+        interactive = read.flag("auth.interactive");
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    auto reply = std::make_shared<sdbus::Result<bool>>(std::move(result));
+    authorizer_.check(
+        currentSender(getObject()), {kFstabAction}, interactive, what,
+        [this, reply, dryRun, what, edit = std::move(edit)] {
+            loop_.runExclusive<Attempt<bool>>(
+                [this, dryRun, edit] {
+                    return attempt<bool>([&] {
+                        auto root = openRoot(root_.path);
+                        FstabFile file(root.get());
+                        auto fstab = file.read();
+                        auto text = edit(fstab);
+                        if (text && !dryRun)
+                            file.write(fstab, *text);
+                        return text.has_value();
+                    });
+                },
+                [reply, what](Attempt<bool> outcome) {
+                    if (!outcome.value) {
+                        reply->returnError(sdbus::Error(outcome.errorName, outcome.message));
+                        return;
+                    }
+                    spdlog::info("fstab: {}: {}", what, *outcome.value ? "changed" : "unchanged");
+                    reply->returnResults(*outcome.value);
+                });
+        },
+        [reply](const sdbus::Error& error) { reply->returnError(error); });
+}
+
+void FstabService::AddEntry(sdbus::Result<bool>&& result, std::string source, std::string target, std::string fstype,
+                            std::string fsoptions, int32_t dump, int32_t pass, Options options)
+{
+    FstabEntry entry{source, target, fstype, fsoptions, dump, pass, 0};
+    change(std::move(result), options, "add fstab entry " + formatEntry(entry).substr(0, formatEntry(entry).size() - 1),
+           [entry](const Fstab& fstab) { return fstab.withEntry(entry); });
+}
+
+void FstabService::RemoveEntry(sdbus::Result<bool>&& result, std::string identity, Options options)
+{
+    change(std::move(result), options, "remove fstab entry for " + identity,
+           [identity](const Fstab& fstab) { return fstab.withoutEntry(identity); });
+}
+
+} // namespace remedy
