@@ -77,7 +77,10 @@ UniqueFd openTrustedParent(int root, const std::vector<std::string>& components,
         shown += "/" + components[i];
         UniqueFd next(openat(dir.get(), components[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!next) {
-            if (errno == ELOOP)
+            struct stat st {};
+            // O_DIRECTORY makes a link answer ENOTDIR, O_NOFOLLOW ELOOP: ask.
+            if (errno == ELOOP || (errno == ENOTDIR && fstatat(dir.get(), components[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                                   S_ISLNK(st.st_mode)))
                 invalid(shown + " is a symbolic link; remedy does not follow links in " + path);
             if (errno == ENOTDIR)
                 invalid(shown + " is not a directory");
