@@ -1,0 +1,132 @@
+// The fstab on disk: backups, and what a writer killed at any moment leaves.
+
+#include "core/error.h"
+#include "core/fstab_file.h"
+#include "core/trusted_path.h"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+using namespace remedy;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kOld = "# fstab\n/dev/vda1 / ext4 defaults 0 1\n";
+const std::string kNew = kOld + "/swapfile none swap defaults 0 0\n";
+
+class FstabOnDisk : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (geteuid() != 0)
+            GTEST_SKIP() << "needs root (fstab keeps its owner)";
+        root_ = fs::path(REMEDY_BUILD_DIR) / ("fstab-test-" + std::to_string(getpid()));
+        fs::remove_all(root_);
+        fs::create_directories(root_ / "etc");
+        std::ofstream(root_ / "etc/fstab") << kOld;
+        rootFd_ = openRoot(root_.string());
+    }
+    void TearDown() override
+    {
+        rootFd_.reset();
+        if (!root_.empty())
+            fs::remove_all(root_);
+    }
+    std::string read(const fs::path& path) const
+    {
+        std::ifstream in(path);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+    fs::path root_;
+    UniqueFd rootFd_;
+};
+
+TEST_F(FstabOnDisk, KeepsTheTenNewestBackups)
+{
+    FstabFile file(rootFd_.get());
+    for (int i = 0; i < 13; ++i) {
+        auto fstab = file.read();
+        file.write(fstab, i % 2 ? kOld : kNew);
+    }
+    std::size_t backups = 0;
+    for (const auto& entry : fs::directory_iterator(root_ / "var/backups/remedy")) {
+        ++backups;
+        auto text = read(entry.path());
+        EXPECT_TRUE(text == kOld || text == kNew) << entry.path();
+    }
+    EXPECT_EQ(backups, static_cast<std::size_t>(FstabFile::kBackups));
+}
+
+TEST_F(FstabOnDisk, RefusesToWriteOverAChangeMadeMeanwhile)
+{
+    FstabFile file(rootFd_.get());
+    auto fstab = file.read();
+    std::ofstream(root_ / "etc/fstab") << kOld << "# edited by hand\n";
+    try {
+        file.write(fstab, kNew);
+        FAIL() << "a concurrent edit was overwritten";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::Busy);
+    }
+    EXPECT_EQ(read(root_ / "etc/fstab"), kOld + "# edited by hand\n");
+}
+
+TEST_F(FstabOnDisk, RefusesASymlinkedFstab)
+{
+    fs::remove(root_ / "etc/fstab");
+    std::ofstream(root_ / "elsewhere") << kOld;
+    fs::create_symlink("../elsewhere", root_ / "etc/fstab");
+    EXPECT_THROW(FstabFile(rootFd_.get()).read(), Error);
+}
+
+TEST_F(FstabOnDisk, AWriterKilledAtRandomMomentsLeavesTheOldOrTheNewFile)
+{
+    std::mt19937 random(12345);
+    std::uniform_int_distribution<int> delay(0, 4000);  // microseconds
+    int sawOld = 0;
+    int sawNew = 0;
+    for (int kill = 0; kill < 200; ++kill) {
+        pid_t writer = fork();
+        ASSERT_GE(writer, 0);
+        if (writer == 0) {
+            // Toggles the swap line for ever, as fast as it can.
+            FstabFile file(rootFd_.get());
+            for (;;) {
+                auto fstab = file.read();
+                auto next = fstab.find("/swapfile") ? fstab.withoutEntry("/swapfile") : fstab.withEntry({"/swapfile", "none", "swap", "defaults", 0, 0, 0});
+                file.write(fstab, *next);
+            }
+        }
+        usleep(static_cast<useconds_t>(delay(random)));
+        ::kill(writer, SIGKILL);
+        int status = 0;
+        waitpid(writer, &status, 0);
+        auto text = read(root_ / "etc/fstab");
+        ASSERT_TRUE(text == kOld || text == kNew) << "after kill " << kill << ":\n" << text;
+        EXPECT_NO_THROW(Fstab::parse(text));
+        (text == kOld ? sawOld : sawNew)++;
+    }
+    // Both states were seen: the kills did land in the middle of the work.
+    EXPECT_GT(sawOld, 0);
+    EXPECT_GT(sawNew, 0);
+    // A later write clears the temporary files killed writers left behind.
+    FstabFile file(rootFd_.get());
+    auto fstab = file.read();
+    file.write(fstab, fstab.text() == kOld ? kNew : kOld);
+    for (const auto& entry : fs::directory_iterator(root_ / "etc"))
+        EXPECT_EQ(entry.path().filename(), "fstab");
+}
+
+} // namespace
