@@ -90,10 +90,9 @@ void KernelSwapSystem::writeSignature(int fd)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    // mkswap fsyncs the file itself.
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         throw Error(ErrorKind::Failed, std::string(kMkswap) + " failed to write the swap signature");
-    if (fsync(fd) != 0)
-        throw Error(ErrorKind::Failed, std::string("cannot write the swapfile to disk: ") + std::strerror(errno));
 }
 
 void KernelSwapSystem::swapOn(int fd, std::optional<int> priority)
