@@ -108,8 +108,10 @@ int swapStatus(HelperClient& helper, const GlobalOptions& global)
         std::printf("%-40s %-10s %8s %8s %5d\n", std::get<0>(area).c_str(), std::get<1>(area).c_str(), humanBytes(std::get<2>(area)).c_str(),
                     humanBytes(std::get<3>(area)).c_str(), std::get<4>(area));
     std::cout << "Total " << humanBytes(total) << ", recommended " << humanBytes(recommended) << " (" << reason << ").\n";
-    if (total < recommended)
+    if (total == 0)
         std::cout << "To add it: remedyctl swap create --size " << humanBytes(recommended) << '\n';
+    else if (total < recommended)
+        std::cout << "That is below the recommendation: see remedyctl swap resize.\n";
     return kSuccess;
 }
 

@@ -24,6 +24,15 @@ protected:
     static void SetUpTestSuite()
     {
         dir_ = "/tmp/remedy-system-" + std::to_string(getpid());
+        // A real ext4 disk at /srv/swap for swap (the sandbox's / is an
+        // overlay); this test runs in a mount namespace of its own
+        // (tests/CMakeLists.txt), so /srv is a tmpfs here only.
+        ASSERT_EQ(run({"sh", "-c",
+                       "truncate -s 256M " + dir_ + ".img && mkfs.ext4 -q " + dir_ + ".img && mount -t tmpfs -o mode=0755 srv /srv && "
+                       "mkdir /srv/swap && mount -o loop " + dir_ + ".img /srv/swap"})
+                      .exitCode,
+                  0);
+        setenv("REMEDY_SANDBOX_BINDS", "/srv/swap", 1);
         auto started = run({kSandboxScript, "start", dir_, REMEDY_BUILD_DIR});
         ASSERT_EQ(started.exitCode, 0) << started.err;
         // The admin's way to tune the helper: a drop-in. A short idle timeout
@@ -38,8 +47,11 @@ protected:
 
     static void TearDownTestSuite()
     {
+        run({"swapoff", "/srv/swap/swapfile"});
         auto stopped = run({kSandboxScript, "stop", dir_});
         EXPECT_EQ(stopped.exitCode, 0) << stopped.err;
+        run({"umount", "/srv/swap"});
+        std::filesystem::remove(dir_ + ".img");
         EXPECT_FALSE(std::filesystem::exists(dir_));
     }
 
@@ -158,6 +170,20 @@ TEST_F(SystemTier, PkactionShowsEveryAction)
         EXPECT_EQ(got.exitCode, 0) << action << ": " << got.err;
         EXPECT_NE(got.out.find("implicit any:      auth_admin"), std::string::npos) << got.out;
     }
+}
+
+TEST_F(SystemTier, TheHardenedUnitCanCreateAndRemoveSwap)
+{
+    // The unit's sandboxing (syscall filter, capabilities, ProtectSystem,
+    // PrivateDevices) must leave room for the job it exists for.
+    auto created = insideAs("remedy-member", {"remedyctl", "swap", "create", "/srv/swap/swapfile", "--size", "64M"});
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    auto swaps = inside({"cat", "/proc/swaps"}).out;
+    EXPECT_NE(swaps.find("/srv/swap/swapfile"), std::string::npos) << swaps;
+    EXPECT_NE(inside({"cat", "/etc/fstab"}).out.find("/srv/swap/swapfile none swap defaults 0 0"), std::string::npos);
+    auto removed = insideAs("remedy-member", {"remedyctl", "swap", "remove", "/srv/swap/swapfile"});
+    EXPECT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_EQ(inside({"cat", "/proc/swaps"}).out.find("/srv/swap/swapfile"), std::string::npos);
 }
 
 TEST_F(SystemTier, NothingIsInstalledOnTheHost)
