@@ -1,14 +1,31 @@
 #include "authority.h"
 
-#include "polkit_library.h"
+#include "core/error.h"
+#include "core/lazy_library.h"
+
+#include <polkit/polkit.h>
 
 #include <mutex>
 
 namespace remedy {
+namespace {
+
+// libpolkit-gobject-1 and GLib behind it are loaded by the first
+// authorization, not by every start: linked, GLib's constructors and
+// relocations cost the idle helper 1.7 MiB of RSS (lazy_library.h). The g_*
+// functions are found through polkit's own dependencies.
+LazyLibrary& libpolkit()
+{
+    static LazyLibrary library("libpolkit-gobject-1.so.0");
+    return library;
+}
+#define POLKIT(fn) LAZY_CALL(libpolkit(), fn)
+
+} // namespace
 
 struct Authority::Impl {
     std::mutex mutex;
-    const PolkitLibrary* lib = nullptr;  // all guarded by mutex until set
+    bool loaded = false;  // all guarded by mutex until set
     GCancellable* cancellable = nullptr;
     GDBusConnection* bus = nullptr;
     PolkitAuthority* authority = nullptr;
@@ -18,14 +35,14 @@ struct Authority::Impl {
     {
         for (gpointer object : {static_cast<gpointer>(authority), static_cast<gpointer>(bus), static_cast<gpointer>(cancellable)})
             if (object)
-                lib->objectUnref(object);
+                POLKIT(g_object_unref)(object);
     }
 
     std::string takeMessage(GError* error)
     {
         std::string message = error ? error->message : "unknown error";
         if (error)
-            lib->errorFree(error);
+            POLKIT(g_error_free)(error);
         return message;
     }
 
@@ -37,16 +54,21 @@ struct Authority::Impl {
             reason = "the helper is stopping";
             return false;
         }
-        if (!lib && !(lib = PolkitLibrary::load(reason)))
-            return false;
-        if (!cancellable)
-            cancellable = lib->cancellableNew();
+        if (!loaded) {
+            try {
+                cancellable = POLKIT(g_cancellable_new)();
+                loaded = true;
+            } catch (const Error& error) {
+                reason = std::string("polkit is not available: ") + error.what();
+                return false;
+            }
+        }
         GError* error = nullptr;
-        if (!bus && !(bus = lib->busGetSync(G_BUS_TYPE_SYSTEM, cancellable, &error))) {
+        if (!bus && !(bus = POLKIT(g_bus_get_sync)(G_BUS_TYPE_SYSTEM, cancellable, &error))) {
             reason = "cannot connect to the system bus: " + takeMessage(error);
             return false;
         }
-        if (!authority && !(authority = lib->authorityGetSync(cancellable, &error))) {
+        if (!authority && !(authority = POLKIT(polkit_authority_get_sync)(cancellable, &error))) {
             reason = "polkit is not available: " + takeMessage(error);
             return false;
         }
@@ -58,17 +80,17 @@ struct Authority::Impl {
     bool callerUid(const std::string& busName, uid_t& uid, std::string& reason)
     {
         GError* error = nullptr;
-        GVariant* reply = lib->connectionCallSync(
+        GVariant* reply = POLKIT(g_dbus_connection_call_sync)(
             bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixUser",
-            lib->variantNew("(s)", busName.c_str()), reinterpret_cast<const GVariantType*>("(u)"),
+            POLKIT(g_variant_new)("(s)", busName.c_str()), reinterpret_cast<const GVariantType*>("(u)"),
             G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &error);
         if (!reply) {
             reason = "cannot identify the caller: " + takeMessage(error);
             return false;
         }
         guint32 value = 0;
-        lib->variantGet(reply, "(u)", &value);
-        lib->variantUnref(reply);
+        POLKIT(g_variant_get)(reply, "(u)", &value);
+        POLKIT(g_variant_unref)(reply);
         uid = value;
         return true;
     }
@@ -87,23 +109,22 @@ Decision Authority::check(const std::string& busName, const std::string& actionI
         return decision;
     }
 
-    const auto* lib = impl_->lib;
-    auto* subject = lib->systemBusNameNew(busName.c_str());
+    auto* subject = POLKIT(polkit_system_bus_name_new)(busName.c_str());
     auto flags = interactive ? POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION
                              : POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
     GError* error = nullptr;
-    auto* result = lib->checkAuthorizationSync(impl_->authority, subject, actionId.c_str(), nullptr, flags,
+    auto* result = POLKIT(polkit_authority_check_authorization_sync)(impl_->authority, subject, actionId.c_str(), nullptr, flags,
                                                impl_->cancellable, &error);
-    lib->objectUnref(subject);
+    POLKIT(g_object_unref)(subject);
     if (!result) {
         decision.reason = "cannot check authorization: " + impl_->takeMessage(error);
         return decision;
     }
-    decision.allowed = lib->resultIsAuthorized(result);
+    decision.allowed = POLKIT(polkit_authorization_result_get_is_authorized)(result);
     if (!decision.allowed)
-        decision.reason = lib->resultIsChallenge(result) ? "authentication is required and was not possible"
-                                                         : "not permitted by polkit policy";
-    lib->objectUnref(result);
+        decision.reason = POLKIT(polkit_authorization_result_get_is_challenge)(result) ? "authentication is required and was not possible"
+                                                                                     : "not permitted by polkit policy";
+    POLKIT(g_object_unref)(result);
     return decision;
 }
 
@@ -112,7 +133,7 @@ void Authority::cancelAll()
     std::lock_guard lock(impl_->mutex);
     impl_->cancelled = true;
     if (impl_->cancellable)
-        impl_->lib->cancellableCancel(impl_->cancellable);
+        POLKIT(g_cancellable_cancel)(impl_->cancellable);
 }
 
 } // namespace remedy

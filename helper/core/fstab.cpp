@@ -1,6 +1,7 @@
 #include "fstab.h"
 
 #include "error.h"
+#include "lazy_library.h"
 
 #include <libmount/libmount.h>
 
@@ -10,11 +11,20 @@
 namespace remedy {
 namespace {
 
+// libmount, with libblkid and libselinux behind it, is loaded by the first
+// fstab call, not by every start of the helper (lazy_library.h).
+LazyLibrary& libmount()
+{
+    static LazyLibrary library("libmount.so.1");
+    return library;
+}
+#define MNT(fn) LAZY_CALL(libmount(), fn)
+
 struct TableFree {
-    void operator()(libmnt_table* table) const { mnt_unref_table(table); }
+    void operator()(libmnt_table* table) const { MNT(mnt_unref_table)(table); }
 };
 struct IterFree {
-    void operator()(libmnt_iter* iter) const { mnt_free_iter(iter); }
+    void operator()(libmnt_iter* iter) const { MNT(mnt_free_iter)(iter); }
 };
 struct FileClose {
     void operator()(FILE* file) const { std::fclose(file); }
@@ -24,7 +34,7 @@ struct FileClose {
 // whole parse fail, instead of dropping the line.
 int refuseLine(libmnt_table* table, const char*, int line)
 {
-    *static_cast<int*>(mnt_table_get_userdata(table)) = line;
+    *static_cast<int*>(MNT(mnt_table_get_userdata)(table)) = line;
     return -1;
 }
 
@@ -77,20 +87,20 @@ bool isPrintable(const std::string& value)
 
 Fstab Fstab::parse(std::string text)
 {
-    std::unique_ptr<libmnt_table, TableFree> table(mnt_new_table());
-    std::unique_ptr<libmnt_iter, IterFree> iter(mnt_new_iter(MNT_ITER_FORWARD));
+    std::unique_ptr<libmnt_table, TableFree> table(MNT(mnt_new_table)());
+    std::unique_ptr<libmnt_iter, IterFree> iter(MNT(mnt_new_iter)(MNT_ITER_FORWARD));
     if (!table || !iter)
         throw Error(ErrorKind::Failed, "cannot set up libmount");
     int badLine = 0;
-    mnt_table_set_userdata(table.get(), &badLine);
-    mnt_table_set_parser_errcb(table.get(), refuseLine);
-    mnt_table_enable_comments(table.get(), 1);
+    MNT(mnt_table_set_userdata)(table.get(), &badLine);
+    MNT(mnt_table_set_parser_errcb)(table.get(), refuseLine);
+    MNT(mnt_table_enable_comments)(table.get(), 1);
 
     // Parsed from the bytes remedy read, not from the path again.
     std::unique_ptr<FILE, FileClose> stream(fmemopen(text.data(), text.size(), "r"));
     if (!stream && !text.empty())
         throw Error(ErrorKind::Failed, "cannot read fstab text");
-    if (stream && mnt_table_parse_stream(table.get(), stream.get(), "fstab") != 0) {
+    if (stream && MNT(mnt_table_parse_stream)(table.get(), stream.get(), "fstab") != 0) {
         throw Error(ErrorKind::InvalidArgument,
                     badLine > 0 ? "fstab line " + std::to_string(badLine) + " cannot be parsed; remedy will not rewrite the file"
                                 : "fstab cannot be parsed; remedy will not rewrite the file");
@@ -107,14 +117,14 @@ Fstab Fstab::parse(std::string text)
 
     libmnt_fs* fs = nullptr;
     std::size_t index = 0;
-    while (mnt_table_next_fs(table.get(), iter.get(), &fs) == 0) {
+    while (MNT(mnt_table_next_fs)(table.get(), iter.get(), &fs) == 0) {
         FstabEntry entry;
-        entry.source = field(mnt_fs_get_source(fs));
-        entry.target = field(mnt_fs_get_target(fs));
-        entry.fstype = field(mnt_fs_get_fstype(fs));
-        entry.options = field(mnt_fs_get_options(fs));
-        entry.freq = mnt_fs_get_freq(fs);
-        entry.passno = mnt_fs_get_passno(fs);
+        entry.source = field(MNT(mnt_fs_get_source)(fs));
+        entry.target = field(MNT(mnt_fs_get_target)(fs));
+        entry.fstype = field(MNT(mnt_fs_get_fstype)(fs));
+        entry.options = field(MNT(mnt_fs_get_options)(fs));
+        entry.freq = MNT(mnt_fs_get_freq)(fs);
+        entry.passno = MNT(mnt_fs_get_passno)(fs);
         entry.line = index < entryLines.size() ? entryLines[index] : 0;
         fstab.entries_.push_back(std::move(entry));
         ++index;
