@@ -27,10 +27,13 @@ std::string humanBytes(std::uint64_t bytes)
 
 ProgressBar::ProgressBar(bool enabled, std::string label) : enabled_(enabled), label_(std::move(label)) {}
 
-ProgressBar::~ProgressBar()
+ProgressBar::~ProgressBar() { finish(); }
+
+void ProgressBar::finish()
 {
     if (drawn_)
         std::fputc('\n', stderr);
+    drawn_ = false;
 }
 
 void ProgressBar::update(double fraction)

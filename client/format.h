@@ -15,6 +15,8 @@ public:
     ProgressBar(bool enabled, std::string label);
     ~ProgressBar();
     void update(double fraction);
+    // Ends the bar's line, so what follows starts on a line of its own.
+    void finish();
 
 private:
     bool enabled_;

@@ -82,12 +82,13 @@ JobResult HelperClient::waitForJob(const sdbus::ObjectPath& path, const std::fun
         ::poll(&fd, 1, timeout < 0 || timeout > 1000 ? 1000 : timeout);
         finished = job.Finished();  // after every wake-up, at least once a second: a lost signal never hangs us
     }
+    auto state = job.GetAll(org::remedy::Remedy1::Job_proxy::INTERFACE_NAME);  // one round trip, not five
     JobResult result;
-    result.success = job.Success();
-    result.changed = job.Changed();
-    result.actions = job.Actions();
-    result.errorName = job.ErrorName();
-    result.message = job.Message();
+    result.success = state.at("Success").get<bool>();
+    result.changed = state.at("Changed").get<bool>();
+    result.actions = state.at("Actions").get<std::vector<std::string>>();
+    result.errorName = state.at("ErrorName").get<std::string>();
+    result.message = state.at("Message").get<std::string>();
     return result;
 }
 

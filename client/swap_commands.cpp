@@ -59,6 +59,10 @@ int finishJob(HelperClient& helper, const GlobalOptions& global, const sdbus::Ob
 {
     ProgressBar bar(!global.json && !global.quiet && isatty(STDERR_FILENO), path);
     auto result = helper.waitForJob(job, [&bar](double fraction) { bar.update(fraction); });
+    // The last progress signal may still be queued when the job is seen finished.
+    if (result.success)
+        bar.update(1.0);
+    bar.finish();
     if (!result.success)
         throw sdbus::Error(result.errorName.empty() ? errorName(ErrorKind::Failed) : result.errorName, result.message);
     if (global.json) {

@@ -45,10 +45,7 @@ void SwapService::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
         result.returnError(error);
         return;
     }
-    std::vector<std::string> actions = {kSwapAction};
-    if (request.persist)
-        actions.push_back(kFstabAction);
-    startJob(std::move(result), "swap-create", path, std::move(actions), interactive, request.dryRun,
+    startJob(std::move(result), "swap-create", path, {kSwapAction}, interactive, request.dryRun,
              "create swapfile " + path + " of " + std::to_string(size) + " bytes",
              [this, request](bool dryRun, const Progress& progress) {
                  auto root = openRoot(root_.path);
@@ -70,7 +67,7 @@ void SwapService::RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
         result.returnError(error);
         return;
     }
-    startJob(std::move(result), "swap-remove", path, {kSwapAction, kFstabAction}, interactive, dryRunOnly, "remove swapfile " + path,
+    startJob(std::move(result), "swap-remove", path, {kSwapAction}, interactive, dryRunOnly, "remove swapfile " + path,
              [this, path](bool dryRun, const Progress&) {
                  auto root = openRoot(root_.path);
                  return Swapfiles(root.get(), kernel_).remove(path, dryRun);

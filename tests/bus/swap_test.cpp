@@ -156,6 +156,17 @@ TEST_F(Swap, RefusedRequestsChangeNothing)
     fs::remove(root() / "srv/sparse");
 }
 
+TEST_F(Swap, APersonAtATerminalSeesAProgressBar)
+{
+    created_.push_back("/mnt/xfs/swapfile");
+    auto got = runOnTerminal("runuser -u " + userName(Caller::Member) + " -- " + remedyctl() +
+                                 " swap create /mnt/xfs/swapfile --size 64M",
+                             "never asked", "");
+    EXPECT_EQ(got.exitCode, 0) << got.out << got.err;
+    EXPECT_NE(got.out.find("] 100%"), std::string::npos) << got.out;
+    EXPECT_NE(got.out.find("Created swap /mnt/xfs/swapfile"), std::string::npos) << got.out;
+}
+
 TEST_F(Swap, OutsiderIsRefusedAndNothingChanges)
 {
     auto before = snapshot();
@@ -166,6 +177,19 @@ TEST_F(Swap, OutsiderIsRefusedAndNothingChanges)
     EXPECT_EQ(remedyctlAs(Caller::Outsider, {"swap", "remove", "/mnt/ext4/swapfile"}).exitCode, 4);
     EXPECT_EQ(remedyctlAs(Caller::Outsider, {"fstab", "add", "tmpfs", "/mnt/data", "tmpfs"}).exitCode, 4);
     EXPECT_TRUE(snapshot() == before);
+}
+
+TEST_F(Swap, TheSwapActionCoversItsOwnFstabLineAndNothingElse)
+{
+    auto swapOnly = requireEnv("REMEDY_SWAP_ONLY");
+    created_.push_back("/mnt/ext4/swapfile");
+    auto created = runAs(swapOnly, {remedyctl(), "--no-ask-password", "swap", "create", "/mnt/ext4/swapfile", "--size", "32M"});
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    EXPECT_EQ(fstab(), kFstab + "/mnt/ext4/swapfile none swap defaults 0 0\n");
+    auto edit = runAs(swapOnly, {remedyctl(), "--no-ask-password", "fstab", "add", "tmpfs", "/mnt/data", "tmpfs"});
+    EXPECT_EQ(edit.exitCode, 4) << edit.err;
+    EXPECT_NE(edit.err.find("org.remedy.fstab.manage"), std::string::npos) << edit.err;
+    EXPECT_EQ(fstab(), kFstab + "/mnt/ext4/swapfile none swap defaults 0 0\n");
 }
 
 TEST_F(Swap, DryRunShowsTheStepsAndChangesNothing)

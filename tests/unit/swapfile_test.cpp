@@ -16,6 +16,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -303,6 +304,24 @@ TEST_F(Swapfiles, ResizeKeepsSwapOnThroughoutAndLeavesNoStandIn)
     EXPECT_FALSE(exists("srv/.swapfile.remedy-resize"));
     EXPECT_FALSE(swapfiles.resize(request("/srv/swapfile", 32 * MiB), {}).changed);
     swapfiles.remove("/srv/swapfile", false);
+}
+
+TEST_F(Swapfiles, ZeroFillWritesEveryBlockAndReportsProgress)
+{
+    auto path = root_ / "srv/zeros";
+    UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    ASSERT_TRUE(fd);
+    std::vector<double> seen;
+    zeroFill(fd.get(), 3 * MiB + 4096, [&](double fraction) { seen.push_back(fraction); });
+    struct stat st {};
+    ASSERT_EQ(fstat(fd.get(), &st), 0);
+    EXPECT_EQ(static_cast<std::uint64_t>(st.st_size), 3 * MiB + 4096);
+    EXPECT_GE(static_cast<std::uint64_t>(st.st_blocks) * 512, 3 * MiB + 4096) << "holes";
+    ASSERT_EQ(seen.size(), 4U);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    EXPECT_DOUBLE_EQ(seen.back(), 1.0);
+    EXPECT_EQ(read("srv/zeros"), std::string(3 * MiB + 4096, '\0'));
+    fs::remove(path);
 }
 
 TEST(SwapPolicy, RecommendsAsRedHatDoes)
