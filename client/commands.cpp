@@ -13,16 +13,15 @@ namespace {
 
 void printField(const char* label, const std::string& value) { std::printf("%14s: %s\n", label, value.c_str()); }
 
-// Calls that change something may need a password: start an agent first, and
-// tell the helper whether polkit may ask.
-Options authOptions(HelperClient& helper, const PolkitAgent& agent)
+} // namespace
+
+Options withAuth(HelperClient& helper, const PolkitAgent& agent, Options options)
 {
     if (agent.running())
         helper.allowInteractiveAuth();
-    return {{"auth.interactive", sdbus::Variant(agent.running())}};
+    options["auth.interactive"] = sdbus::Variant(agent.running());
+    return options;
 }
-
-} // namespace
 
 int status(HelperClient& helper, const GlobalOptions& global)
 {
@@ -56,7 +55,7 @@ int logLevel(HelperClient& helper, const GlobalOptions& global, const std::optio
     auto before = helper.logControl().LogLevel();
     if (level && *level != before) {
         PolkitAgent agent(global.askPassword);
-        helper.manager().SetLogLevel(*level, authOptions(helper, agent));
+        helper.manager().SetLogLevel(*level, withAuth(helper, agent));
     }
     auto current = level ? helper.logControl().LogLevel() : before;
     if (global.json)

@@ -16,6 +16,12 @@ struct GlobalOptions {
     std::string host;
 };
 
+class PolkitAgent;
+
+// `options` plus the caller's wish about passwords: interactive only when an
+// agent runs for us (and then with a timeout a person can type in).
+Options withAuth(HelperClient& helper, const PolkitAgent& agent, Options options = {});
+
 int status(HelperClient& helper, const GlobalOptions& global);
 int logLevel(HelperClient& helper, const GlobalOptions& global, const std::optional<std::string>& level);
 

@@ -45,14 +45,6 @@ std::uint64_t sizeArgument(const std::string& text)
     }
 }
 
-Options authorized(HelperClient& helper, const PolkitAgent& agent, Options options)
-{
-    if (agent.running())
-        helper.allowInteractiveAuth();
-    options["auth.interactive"] = sdbus::Variant(agent.running());
-    return options;
-}
-
 // Follows the job and reports it the same way for every swap command.
 int finishJob(HelperClient& helper, const GlobalOptions& global, const sdbus::ObjectPath& job, const std::string& path,
               bool dryRun, const std::string& done)
@@ -128,14 +120,14 @@ int swapCreate(HelperClient& helper, const GlobalOptions& global, const SwapArgu
     if (!args.reserve.empty())
         options["reserve"] = sdbus::Variant(sizeArgument(args.reserve));
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.swap().CreateSwapfile(args.path, size, authorized(helper, agent, options));
+    auto job = helper.swap().CreateSwapfile(args.path, size, withAuth(helper, agent, options));
     return finishJob(helper, global, job, args.path, args.dryRun, "Created swap " + args.path + " (" + humanBytes(size) + "):");
 }
 
 int swapRemove(HelperClient& helper, const GlobalOptions& global, const SwapArguments& args)
 {
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.swap().RemoveSwapfile(args.path, authorized(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = helper.swap().RemoveSwapfile(args.path, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
     return finishJob(helper, global, job, args.path, args.dryRun, "Removed swap " + args.path + ":");
 }
 
@@ -146,7 +138,7 @@ int swapResize(HelperClient& helper, const GlobalOptions& global, const SwapArgu
     if (!args.reserve.empty())
         options["reserve"] = sdbus::Variant(sizeArgument(args.reserve));
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.swap().ResizeSwapfile(args.path, size, authorized(helper, agent, options));
+    auto job = helper.swap().ResizeSwapfile(args.path, size, withAuth(helper, agent, options));
     return finishJob(helper, global, job, args.path, args.dryRun, "Resized swap " + args.path + " to " + humanBytes(size) + ":");
 }
 
@@ -193,14 +185,14 @@ int fstabAdd(HelperClient& helper, const GlobalOptions& global, const FstabArgum
 {
     PolkitAgent agent(global.askPassword && !args.dryRun);
     bool changed = helper.swap().AddEntry(args.source, args.target, args.fstype, args.options, args.dump, args.pass,
-                                          authorized(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+                                          withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
     return reportEdit(global, changed, args.dryRun, "add the line to /etc/fstab");
 }
 
 int fstabRemove(HelperClient& helper, const GlobalOptions& global, const FstabArguments& args)
 {
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    bool changed = helper.swap().RemoveEntry(args.target, authorized(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    bool changed = helper.swap().RemoveEntry(args.target, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
     return reportEdit(global, changed, args.dryRun, "remove the line from /etc/fstab");
 }
 

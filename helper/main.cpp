@@ -7,6 +7,7 @@
 #include "log_control.h"
 #include "logging.h"
 #include "manager.h"
+#include "fstab_service.h"
 #include "swap_service.h"
 #include "version.h"
 

@@ -189,10 +189,12 @@ void validateEntry(const FstabEntry& entry)
         invalid("fstab dump and pass fields must be 0 to 9");
 }
 
-std::string formatEntry(const FstabEntry& entry)
+std::string describeEntry(const FstabEntry& entry)
 {
     return escape(entry.source) + " " + escape(entry.target) + " " + entry.fstype + " " + entry.options + " " +
-           std::to_string(entry.freq) + " " + std::to_string(entry.passno) + "\n";
+           std::to_string(entry.freq) + " " + std::to_string(entry.passno);
 }
+
+std::string formatEntry(const FstabEntry& entry) { return describeEntry(entry) + "\n"; }
 
 } // namespace remedy

@@ -55,7 +55,11 @@ private:
 // Checks each field of an entry before it is written; throws InvalidArgument.
 void validateEntry(const FstabEntry& entry);
 
-// One fstab line for the entry, with fstab's octal escapes ("\040" for a space).
+// One fstab line for the entry, with fstab's octal escapes ("\040" for a
+// space) and its newline.
 std::string formatEntry(const FstabEntry& entry);
+
+// The same line without the newline, for messages.
+std::string describeEntry(const FstabEntry& entry);
 
 } // namespace remedy

@@ -232,7 +232,7 @@ SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& pr
             invalid(request.path + " already exists and is not an active swapfile of " + sizeText(size) +
                     "; remedy does not overwrite files (use 'resize' for a swapfile of another size)");
         if (fstabText) {
-            outcome.actions.push_back("add to /etc/fstab: " + formatEntry(entry).substr(0, formatEntry(entry).size() - 1));
+            outcome.actions.push_back("add to /etc/fstab: " + describeEntry(entry));
             if (!request.dryRun)
                 fstabFile.write(fstab, *fstabText);
             outcome.changed = true;
@@ -254,7 +254,7 @@ SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& pr
     outcome.actions.push_back("write the swap signature (mkswap)");
     outcome.actions.push_back("turn it on (swapon" + (request.priority ? ", priority " + std::to_string(*request.priority) : "") + ")");
     if (fstabText)
-        outcome.actions.push_back("add to /etc/fstab: " + formatEntry(entry).substr(0, formatEntry(entry).size() - 1));
+        outcome.actions.push_back("add to /etc/fstab: " + describeEntry(entry));
     if (request.dryRun)
         return outcome;
 

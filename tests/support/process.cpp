@@ -121,18 +121,23 @@ Outcome runOnTerminal(const std::string& command, const std::string& prompt, con
     int input = -1;
     // --return: script exits with the command's status.
     pid_t pid = spawn({"script", "--quiet", "--return", "--command", command, "/dev/null"}, out, err, &input);
-    // Answer each prompt once; answer again if the terminal stays silent on
-    // a prompt, because the agent may flush input typed before it was ready.
-    std::size_t answeredAt = std::string::npos;
+    // Type the answer once the terminal has gone quiet on a prompt: by then
+    // the agent waits for input with echo off. Input typed earlier may be
+    // flushed (or echoed) when the agent sets the terminal up, so a prompt
+    // still waiting after an answer gets it again, a few times at most.
+    int sent = 0;
     auto outcome = collect(pid, out, err, [&](const std::string& text, bool quiet) {
         auto at = text.rfind(prompt);
-        bool newPrompt = at != std::string::npos && at != answeredAt;
-        bool stillWaiting = quiet && at != std::string::npos && at + prompt.size() >= text.find_last_not_of(" \r\n") + 1;
-        if (newPrompt || stillWaiting) {
-            auto line = answer + "\n";
-            if (write(input, line.data(), line.size()) == static_cast<ssize_t>(line.size()))
-                answeredAt = at;
-        }
+        if (!quiet || at == std::string::npos || sent >= 3)
+            return;
+        auto after = text.substr(at + prompt.size());
+        if (auto echoed = after.find(answer); !answer.empty() && echoed != std::string::npos)
+            after.erase(echoed, answer.size());
+        if (after.find_first_not_of(" \r\n") != std::string::npos)
+            return;  // the agent has moved on
+        auto line = answer + "\n";
+        if (write(input, line.data(), line.size()) == static_cast<ssize_t>(line.size()))
+            ++sent;
     });
     close(input);
     return outcome;
