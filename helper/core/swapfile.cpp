@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -226,20 +227,31 @@ SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& pr
         if (S_ISLNK(existing.st_mode))
             invalid(request.path + " is a symbolic link; remedy does not follow it");
         UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-        bool ours = fd && !whyNotSwapfile(fd.get()) && activeArea(system_, fd.get()) &&
-                    static_cast<std::uint64_t>(existing.st_size) == size;
-        if (!ours)
-            invalid(request.path + " already exists and is not an active swapfile of " + sizeText(size) +
+        bool swapfile = fd && !whyNotSwapfile(fd.get()) && static_cast<std::uint64_t>(existing.st_size) == size;
+        if (!swapfile)
+            invalid(request.path + " already exists and is not a swapfile of " + sizeText(size) +
                     "; remedy does not overwrite files (use 'resize' for a swapfile of another size)");
-        if (fstabText) {
+        // A swapfile of this size that is off: what a create interrupted
+        // between its last two steps leaves. Finishing it is what was asked.
+        bool active = activeArea(system_, fd.get()).has_value();
+        if (!active)
+            outcome.actions.push_back("turn on " + request.path + ", a finished swapfile that is off (swapon)");
+        if (fstabText)
             outcome.actions.push_back("add to /etc/fstab: " + describeEntry(entry));
-            if (!request.dryRun)
-                fstabFile.write(fstab, *fstabText);
-            outcome.changed = true;
-        } else {
+        outcome.changed = !outcome.actions.empty();
+        if (!outcome.changed)
             outcome.actions.push_back(request.path + " is already an active swapfile of " + sizeText(size) +
                                       (request.persist ? ", listed in /etc/fstab" : ""));
+        if (request.dryRun || !outcome.changed)
+            return outcome;
+        Transaction transaction;
+        if (!active) {
+            system_.swapOn(fd.get(), request.priority);
+            transaction.onUndo([this, raw = fd.get()] { system_.swapOff(raw); });
         }
+        if (fstabText)
+            fstabFile.write(fstab, *fstabText);
+        transaction.commit();
         return outcome;
     }
     if (errno != ENOENT)
@@ -258,17 +270,27 @@ SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& pr
     if (request.dryRun)
         return outcome;
 
+    // Built under a temporary name and renamed into place once complete
+    // (the kernel refuses to rename an active swapfile, so before swapon): a
+    // helper killed while building leaves only the temporary, which the next
+    // create of this path removes; killed later, the next create finishes.
+    const std::string building = "." + place.name + ".remedy-new";
+    int parent = place.parent.get();
+    unlinkat(parent, building.c_str(), 0);
     // Declared before the transaction, so its undo steps still have the file open.
-    UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    UniqueFd fd(openat(parent, building.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     Transaction transaction;
-    if (!fd) {
+    if (!fd)
+        failed("cannot create a file beside " + request.path);
+    transaction.onUndo([parent, building] { unlinkat(parent, building.c_str(), 0); });
+    buildSwapfile(system_, fd.get(), fs, size, progress);
+    // RENAME_NOREPLACE: a file that appeared at the path meanwhile is kept.
+    if (renameat2(parent, building.c_str(), parent, place.name.c_str(), RENAME_NOREPLACE) != 0) {
         if (errno == EEXIST)
             throw Error(ErrorKind::Busy, request.path + " appeared while remedy was creating it; nothing was changed");
-        failed("cannot create " + request.path);
+        failed("cannot move the new swapfile into place at " + request.path);
     }
-    int parent = place.parent.get();
     transaction.onUndo([parent, name = place.name] { unlinkat(parent, name.c_str(), 0); });
-    buildSwapfile(system_, fd.get(), fs, size, progress);
     system_.swapOn(fd.get(), request.priority);
     transaction.onUndo([this, raw = fd.get()] { system_.swapOff(raw); });
     if (progress)

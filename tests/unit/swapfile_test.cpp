@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
@@ -20,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 using namespace remedy;
@@ -304,6 +307,37 @@ TEST_F(Swapfiles, ResizeKeepsSwapOnThroughoutAndLeavesNoStandIn)
     EXPECT_FALSE(exists("srv/.swapfile.remedy-resize"));
     EXPECT_FALSE(swapfiles.resize(request("/srv/swapfile", 32 * MiB), {}).changed);
     swapfiles.remove("/srv/swapfile", false);
+}
+
+TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsFinishedByTheNextOne)
+{
+    std::mt19937 random(7);
+    std::uniform_int_distribution<int> delay(0, 15000);  // microseconds: before, during and after each step
+    for (int i = 0; i < 40; ++i) {
+        pid_t helper = fork();
+        ASSERT_GE(helper, 0);
+        if (helper == 0) {
+            FakeKernel kernel;
+            try {
+                remedy::Swapfiles(rootFd_.get(), kernel).create(request("/srv/swapfile"), {});
+            } catch (...) {
+            }
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(delay(random)));
+        kill(helper, SIGKILL);
+        waitpid(helper, nullptr, 0);
+
+        // The kernel's state died with the fake: as after a reboot, nothing is on.
+        FakeKernel kernel;
+        remedy::Swapfiles swapfiles(rootFd_.get(), kernel);
+        ASSERT_NO_THROW(swapfiles.create(request("/srv/swapfile"), {})) << "after kill " << i;
+        EXPECT_EQ(kernel.active.size(), 1U);
+        EXPECT_EQ(read("etc/fstab"), std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n");
+        EXPECT_FALSE(exists("srv/.swapfile.remedy-new"));
+        swapfiles.remove("/srv/swapfile", false);
+        expectUntouched("after the cycle");
+    }
 }
 
 TEST_F(Swapfiles, ZeroFillWritesEveryBlockAndReportsProgress)
