@@ -307,6 +307,23 @@ TEST(InteractiveAuth, NoAskPasswordNeverPromptsOnATerminal)
     EXPECT_EQ(logLevel(), "s \"info\"\n");
 }
 
+TEST(InteractiveAuth, SigtermWhileAPasswordIsAskedForRefusesThatCallAndExitsCleanly)
+{
+    resetLogLevel();
+    pid_t helper = helperPid();
+    ASSERT_GT(helper, 0);
+    auto call = std::async(std::launch::async, [] {
+        // Nobody types: the agent waits at its prompt.
+        return runOnTerminal(onTerminal(requireEnv("REMEDY_PASSWORD_USER"), "log-level debug"), "never shown", "");
+    });
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // the agent is up and asking by then
+    ASSERT_EQ(kill(helper, SIGTERM), 0);
+    auto got = call.get();
+    EXPECT_EQ(got.exitCode, 4) << got.out << got.err;
+    EXPECT_TRUE(waitFor([helper] { return kill(helper, 0) != 0; }, std::chrono::seconds(3)));
+    EXPECT_EQ(logLevel(), "s \"info\"\n");
+}
+
 // --- concurrency and lifetime ----------------------------------------------
 
 TEST(Concurrency, TwentySimultaneousCallersEachGetACleanAnswer)
