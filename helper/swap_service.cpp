@@ -29,6 +29,17 @@ void SwapService::startJob(sdbus::Result<sdbus::ObjectPath>&& result, const std:
         [reply](const sdbus::Error& error) { reply->returnError(error); });
 }
 
+Jobs::Work SwapService::work(const SwapfileRequest& request, Operation operation)
+{
+    return [this, request, operation](bool dryRun, const Progress& progress) {
+        auto root = openRoot(root_.path);
+        auto attempt = request;
+        attempt.dryRun = dryRun;
+        Swapfiles swapfiles(root.get(), kernel_);
+        return (swapfiles.*operation)(attempt, progress);
+    };
+}
+
 void SwapService::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options)
 {
     SwapfileRequest request;
@@ -42,13 +53,7 @@ void SwapService::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
         return;
     }
     startJob(std::move(result), "swap-create", path, {kSwapAction}, interactive, request.dryRun,
-             "create swapfile " + path + " of " + std::to_string(size) + " bytes",
-             [this, request](bool dryRun, const Progress& progress) {
-                 auto root = openRoot(root_.path);
-                 auto attempt = request;
-                 attempt.dryRun = dryRun;
-                 return Swapfiles(root.get(), kernel_).create(attempt, progress);
-             });
+             "create swapfile " + path + " of " + std::to_string(size) + " bytes", work(request, &Swapfiles::create));
 }
 
 void SwapService::RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, Options options)
@@ -86,13 +91,7 @@ void SwapService::ResizeSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
         return;
     }
     startJob(std::move(result), "swap-resize", path, {kSwapAction}, interactive, request.dryRun,
-             "resize swapfile " + path + " to " + std::to_string(size) + " bytes",
-             [this, request](bool dryRun, const Progress& progress) {
-                 auto root = openRoot(root_.path);
-                 auto attempt = request;
-                 attempt.dryRun = dryRun;
-                 return Swapfiles(root.get(), kernel_).resize(attempt, progress);
-             });
+             "resize swapfile " + path + " to " + std::to_string(size) + " bytes", work(request, &Swapfiles::resize));
 }
 
 std::tuple<uint64_t, std::string> SwapService::RecommendSize()

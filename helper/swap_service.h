@@ -31,6 +31,10 @@ private:
     void startJob(sdbus::Result<sdbus::ObjectPath>&& result, const std::string& operation, const std::string& path,
                   std::vector<std::string> actions, bool interactive, bool dryRun, const std::string& what, Jobs::Work work);
 
+    // The job that runs `operation` (create or resize) for the request.
+    using Operation = SwapOutcome (Swapfiles::*)(const SwapfileRequest&, const Progress&);
+    Jobs::Work work(const SwapfileRequest& request, Operation operation);
+
     Authorizer& authorizer_;
     Jobs& jobs_;
     const Root& root_;
