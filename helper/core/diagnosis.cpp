@@ -1,0 +1,99 @@
+#include "diagnosis.h"
+
+#include <cstdio>
+#include <cmath>
+#include <ctime>
+
+namespace remedy {
+namespace {
+
+std::string isoTime(std::int64_t epochUs)
+{
+    std::time_t seconds = static_cast<std::time_t>(epochUs / 1000000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+std::string gib(std::uint64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+    return text;
+}
+
+std::string mib(std::uint64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f MiB", static_cast<double>(bytes) / (1024.0 * 1024));
+    return text;
+}
+
+nlohmann::json pressureJson(const std::optional<Pressure>& pressure)
+{
+    if (!pressure)
+        return nullptr;
+    return {{"some", {{"avg10", pressure->someAvg10}, {"avg60", pressure->someAvg60}, {"avg300", pressure->someAvg300}}},
+            {"full", {{"avg10", pressure->fullAvg10}, {"avg60", pressure->fullAvg60}, {"avg300", pressure->fullAvg300}}}};
+}
+
+} // namespace
+
+nlohmann::json diagnose(const DiagnosisFacts& facts, std::size_t topPrograms)
+{
+    std::uint64_t swapTotal = 0;
+    std::uint64_t swapUsed = 0;
+    auto areas = nlohmann::json::array();
+    for (const auto& area : facts.swaps) {
+        swapTotal += area.size;
+        swapUsed += area.used;
+        areas.push_back({{"path", area.path}, {"type", area.type}, {"size", area.size}, {"used", area.used}, {"priority", area.priority}});
+    }
+
+    auto processes = nlohmann::json::array();
+    for (std::size_t i = 0; i < facts.programs.size() && i < topPrograms; ++i) {
+        const auto& program = facts.programs[i];
+        double percent = facts.memory.total ? 100.0 * static_cast<double>(program.rss) / static_cast<double>(facts.memory.total) : 0;
+        processes.push_back({{"program", program.program}, {"processes", program.processes}, {"rss", program.rss},
+                             {"percent", std::round(percent * 10) / 10}, {"units", program.units}});
+    }
+
+    auto findings = nlohmann::json::array();
+    if (facts.swaps.empty())
+        findings.push_back("No swap: " + gib(facts.memory.total) +
+                           " of RAM and nothing to absorb a spike, so the OOM killer acts as soon as memory runs out");
+    if (facts.pressure && facts.pressure->fullAvg60 >= 10)
+        findings.push_back("Memory pressure is high: every task stalled on memory " + std::to_string(static_cast<int>(facts.pressure->fullAvg60)) +
+                           " % of the last minute");
+
+    nlohmann::json kills = nullptr;
+    if (facts.oomKills) {
+        kills = nlohmann::json::array();
+        for (const auto& kill : *facts.oomKills) {
+            auto when = isoTime(facts.bootEpochUs + static_cast<std::int64_t>(kill.sinceBootUs));
+            auto rss = kill.anonRss + kill.fileRss + kill.shmemRss;
+            kills.push_back({{"time", when}, {"kind", kill.cgroupLimit ? "cgroup" : "global"}, {"process", kill.process},
+                             {"pid", kill.pid}, {"uid", kill.uid}, {"rss", rss}, {"cgroup", kill.cgroup}, {"unit", kill.unit}});
+            auto who = kill.process + " (pid " + std::to_string(kill.pid) + (kill.unit.empty() ? "" : ", unit " + kill.unit) + ", " + mib(rss) + ")";
+            if (kill.cgroupLimit)
+                findings.push_back(when + ": " + who + " was killed for exceeding the memory limit of its cgroup " + kill.cgroup);
+            else
+                findings.push_back(when + ": the kernel ran out of memory and killed " + who +
+                                   (facts.swaps.empty() ? "; there was no swap to fall back on" : ""));
+        }
+    }
+
+    return {
+        {"memory", {{"total", facts.memory.total}, {"available", facts.memory.available}, {"used", facts.memory.total - facts.memory.available}}},
+        {"swap", {{"total", swapTotal}, {"used", swapUsed}, {"areas", areas}}},
+        {"pressure", pressureJson(facts.pressure)},
+        {"processes", processes},
+        {"oom_kills", kills},
+        {"withheld", facts.withheld},
+        {"findings", findings},
+    };
+}
+
+} // namespace remedy

@@ -1,0 +1,36 @@
+#pragma once
+// The seed's "Investigation Results", generated: memory and swap, pressure,
+// the memory table by program, OOM kills, and what likely happened — only
+// what follows from those facts.
+
+#include "oom.h"
+#include "proc.h"
+#include "processes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace remedy {
+
+struct DiagnosisFacts {
+    MemInfo memory;
+    std::vector<SwapArea> swaps;
+    std::optional<Pressure> pressure;
+    std::vector<ProgramMemory> programs;
+    std::optional<std::vector<OomKill>> oomKills;  // nothing: withheld, see withheld
+    std::vector<std::string> withheld;             // what the caller may not see, and why
+    std::int64_t bootEpochUs = 0;                  // wall-clock time of boot, for kernel timestamps
+};
+
+// Schema (sizes in bytes, times ISO 8601 UTC):
+//   { "memory": {total, available, used}, "swap": {total, used, areas: [...]},
+//     "pressure": {some: {avg10, avg60, avg300}, full: {...}} | null,
+//     "processes": [{program, processes, rss, percent, units: [...]}],
+//     "oom_kills": [{time, kind: "global"|"cgroup", process, pid, uid, rss, cgroup, unit}] | null,
+//     "withheld": [s], "findings": [s] }
+nlohmann::json diagnose(const DiagnosisFacts& facts, std::size_t topPrograms = 15);
+
+} // namespace remedy
