@@ -50,6 +50,57 @@ int status(HelperClient& helper, const GlobalOptions& global)
     return kSuccess;
 }
 
+int diagnose(HelperClient& helper, const GlobalOptions& global)
+{
+    PolkitAgent agent(global.askPassword);
+    auto report = nlohmann::json::parse(helper.swap().Diagnose(withAuth(helper, agent)));
+    if (global.json) {
+        std::cout << report.dump() << '\n';
+        return kSuccess;
+    }
+    if (global.quiet)
+        return kSuccess;
+
+    const auto& memory = report["memory"];
+    const auto& swap = report["swap"];
+    printField("Memory", humanBytes(memory["total"]) + " total, " + humanBytes(memory["used"]) + " used, " +
+                             humanBytes(memory["available"]) + " available");
+    printField("Swap", swap["areas"].empty() ? std::string("none")
+                                             : humanBytes(swap["total"]) + " total, " + humanBytes(swap["used"]) + " used");
+    if (!report["pressure"].is_null()) {
+        char text[96];
+        std::snprintf(text, sizeof text, "%.1f %% some, %.1f %% full (stalled on memory, last 60 s)",
+                      report["pressure"]["some"]["avg60"].get<double>(), report["pressure"]["full"]["avg60"].get<double>());
+        printField("Pressure", text);
+    }
+
+    std::printf("\n%-20s %5s %9s %6s  %s\n", "PROGRAM", "PROCS", "RSS", "% RAM", "UNITS");
+    for (const auto& program : report["processes"]) {
+        std::string units;
+        for (const auto& unit : program["units"])
+            units += (units.empty() ? "" : ",") + unit.get<std::string>();
+        std::printf("%-20s %5d %9s %6.1f  %s\n", program["program"].get<std::string>().c_str(), program["processes"].get<int>(),
+                    humanBytes(program["rss"]).c_str(), program["percent"].get<double>(), units.empty() ? "-" : units.c_str());
+    }
+
+    if (!report["oom_kills"].is_null()) {
+        std::printf("\nOOM kills in the kernel log: %zu\n", report["oom_kills"].size());
+        for (const auto& kill : report["oom_kills"])
+            std::printf("  %s  %-6s %s (pid %d%s) %s\n", kill["time"].get<std::string>().c_str(), kill["kind"].get<std::string>().c_str(),
+                        kill["process"].get<std::string>().c_str(), kill["pid"].get<int>(),
+                        kill["unit"].get<std::string>().empty() ? "" : (", " + kill["unit"].get<std::string>()).c_str(),
+                        humanBytes(kill["rss"]).c_str());
+    }
+    if (!report["findings"].empty()) {
+        std::printf("\nWhat likely happened:\n");
+        for (const auto& finding : report["findings"])
+            std::printf("  - %s\n", finding.get<std::string>().c_str());
+    }
+    for (const auto& withheld : report["withheld"])
+        std::printf("\nWithheld: %s\n", withheld.get<std::string>().c_str());
+    return kSuccess;
+}
+
 int logLevel(HelperClient& helper, const GlobalOptions& global, const std::optional<std::string>& level)
 {
     auto before = helper.logControl().LogLevel();

@@ -23,6 +23,7 @@ class PolkitAgent;
 Options withAuth(HelperClient& helper, const PolkitAgent& agent, Options options = {});
 
 int status(HelperClient& helper, const GlobalOptions& global);
+int diagnose(HelperClient& helper, const GlobalOptions& global);
 int logLevel(HelperClient& helper, const GlobalOptions& global, const std::optional<std::string>& level);
 
 } // namespace remedy::client

@@ -22,7 +22,8 @@ public:
     ~ManagerProxy();
 };
 
-class SwapProxy final : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Swap_proxy, org::remedy::Remedy1::Fstab_proxy> {
+class SwapProxy final : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Swap_proxy, org::remedy::Remedy1::Fstab_proxy,
+                                                      org::remedy::Remedy1::Diagnostics_proxy> {
 public:
     explicit SwapProxy(sdbus::IConnection& bus);
     ~SwapProxy();

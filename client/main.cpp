@@ -56,6 +56,9 @@ int main(int argc, char** argv)
 
     auto* status = app.add_subcommand("status", "Show the helper, memory and swap as remedyd sees them");
 
+    auto* diagnose = app.add_subcommand("diagnose", "The seed's investigation, live: memory, swap, pressure, the memory table, OOM kills,\n"
+                                                    "and what likely happened (the kernel log needs action org.remedy.diagnose)");
+
     std::optional<std::string> level;
     auto* logLevel = app.add_subcommand("log-level", "Show remedyd's log level, or set it (action org.remedy.manage)");
     logLevel->add_option("LEVEL", level, "One of: " + remedy::logLevelNames());
@@ -79,6 +82,8 @@ int main(int argc, char** argv)
         HelperClient helper(global.host);
         if (*status)
             return remedy::client::status(helper, global);
+        if (*diagnose)
+            return remedy::client::diagnose(helper, global);
         if (*logLevel)
             return remedy::client::logLevel(helper, global, level);
         if (run)

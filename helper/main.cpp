@@ -7,6 +7,7 @@
 #include "log_control.h"
 #include "logging.h"
 #include "manager.h"
+#include "diagnostics_service.h"
 #include "fstab_service.h"
 #include "swap_service.h"
 #include "version.h"
@@ -135,6 +136,7 @@ int main(int argc, char** argv)
         remedy::Manager manager(*bus, authorizer, logControl);
         remedy::SwapService swap(*bus, authorizer, jobs, root);
         remedy::FstabService fstab(*bus, authorizer, loop, root);
+        remedy::DiagnosticsService diagnostics(*bus, authorizer, loop);
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);
 

@@ -186,6 +186,16 @@ TEST_F(SystemTier, TheHardenedUnitCanCreateAndRemoveSwap)
     EXPECT_EQ(inside({"cat", "/proc/swaps"}).out.find("/srv/swap/swapfile"), std::string::npos);
 }
 
+TEST_F(SystemTier, TheHardenedUnitCanReadTheKernelLog)
+{
+    // DevicePolicy=closed with DeviceAllow=/dev/kmsg r: the one device it needs.
+    auto got = insideAs("remedy-member", {"remedyctl", "--json", "diagnose"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    auto report = nlohmann::json::parse(got.out);
+    EXPECT_TRUE(report["oom_kills"].is_array()) << got.out;
+    EXPECT_TRUE(report["withheld"].empty()) << got.out;
+}
+
 TEST_F(SystemTier, NothingIsInstalledOnTheHost)
 {
     ASSERT_EQ(inside({"test", "-f", "/usr/share/dbus-1/system.d/org.remedy.Remedy1.conf"}).exitCode, 0);
