@@ -8,6 +8,11 @@ void Authorizer::check(const std::string& sender, std::vector<std::string> actio
                        std::function<void()> granted, std::function<void(const sdbus::Error&)> refused)
 {
     using Decisions = std::vector<Decision>;
+    if (pending_ >= kMaxPending) {
+        refused(toBusError(ErrorKind::Busy, "too many requests are waiting for authorization; try again shortly"));
+        return;
+    }
+    ++pending_;
     loop_.runInBackground<Decisions>(
         [this, sender, actions, interactive] {
             Decisions decisions;
@@ -18,7 +23,8 @@ void Authorizer::check(const std::string& sender, std::vector<std::string> actio
             }
             return decisions;
         },
-        [sender, actions, what, granted = std::move(granted), refused = std::move(refused)](Decisions decisions) {
+        [this, sender, actions, what, granted = std::move(granted), refused = std::move(refused)](Decisions decisions) {
+            --pending_;
             for (std::size_t i = 0; i < decisions.size(); ++i) {
                 logDecision(decisions[i], sender, actions[i], what);
                 if (!decisions[i].allowed) {

@@ -27,9 +27,14 @@ public:
     // which cannot carry options. Throws NotAuthorized.
     void checkNow(const std::string& sender, const std::string& action, const std::string& what);
 
+    // Checks waiting at once, each on a thread of its own (a password prompt
+    // can hold one for minutes); more are refused with Busy, not queued.
+    static constexpr int kMaxPending = 16;
+
 private:
     EventLoop& loop_;
     Authority& authority_;
+    int pending_ = 0;  // loop thread only
 };
 
 } // namespace remedy

@@ -106,7 +106,8 @@ void DiagnosticsService::Diagnose(sdbus::Result<std::string>&& result, Options o
 
 void DiagnosticsService::report(std::shared_ptr<sdbus::Result<std::string>> reply, std::string withheld)
 {
-    loop_.runInBackground<Attempt<std::string>>(
+    // On the mutation thread: a bounded queue rather than a thread per caller.
+    loop_.runExclusive<Attempt<std::string>>(
         [withheld] { return attempt<std::string>([&] { return gatherReport(withheld); }); },
         [reply](Attempt<std::string> report) {
             if (report.value)

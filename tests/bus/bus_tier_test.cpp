@@ -325,6 +325,30 @@ TEST(InteractiveAuth, SigtermWhileAPasswordIsAskedForRefusesThatCallAndExitsClea
     EXPECT_EQ(logLevel(), "s \"info\"\n");
 }
 
+TEST(InteractiveAuth, CallersBeyondSixteenWaitingForPasswordsAreToldToRetry)
+{
+    resetLogLevel();
+    pid_t helper = helperPid();
+    ASSERT_GT(helper, 0);
+    std::vector<std::future<Outcome>> waiting;
+    for (int i = 0; i < 16; ++i)
+        waiting.push_back(std::async(std::launch::async, [] {
+            return runOnTerminal(onTerminal(requireEnv("REMEDY_PASSWORD_USER"), "log-level debug"), "never shown", "");
+        }));
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // all sixteen agents are asking by then
+    auto refused = runAs(userName(Caller::Member), {remedyctl(), "--no-ask-password", "log-level", "notice"});
+    EXPECT_EQ(refused.exitCode, 1) << refused.err;
+    EXPECT_NE(refused.err.find("too many requests"), std::string::npos) << refused.err;
+    EXPECT_EQ(logLevel(), "s \"info\"\n");
+
+    // Reads are never held up by waiting authorizations.
+    EXPECT_EQ(run({remedyctl(), "status"}).exitCode, 0);
+
+    ASSERT_EQ(kill(helper, SIGTERM), 0);  // cancels the prompts
+    for (auto& call : waiting)
+        EXPECT_EQ(call.get().exitCode, 4);
+}
+
 // --- concurrency and lifetime ----------------------------------------------
 
 TEST(Concurrency, TwentySimultaneousCallersEachGetACleanAnswer)
