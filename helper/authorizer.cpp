@@ -8,11 +8,12 @@ void Authorizer::check(const std::string& sender, std::vector<std::string> actio
                        std::function<void()> granted, std::function<void(const sdbus::Error&)> refused)
 {
     using Decisions = std::vector<Decision>;
-    if (pending_ >= kMaxPending) {
+    if (pending_ >= kMaxPending || (interactive && interactive_ >= kMaxInteractive)) {
         refused(toBusError(ErrorKind::Busy, "too many requests are waiting for authorization; try again shortly"));
         return;
     }
     ++pending_;
+    interactive_ += interactive ? 1 : 0;
     loop_.runInBackground<Decisions>(
         [this, sender, actions, interactive] {
             Decisions decisions;
@@ -23,8 +24,9 @@ void Authorizer::check(const std::string& sender, std::vector<std::string> actio
             }
             return decisions;
         },
-        [this, sender, actions, what, granted = std::move(granted), refused = std::move(refused)](Decisions decisions) {
+        [this, sender, actions, what, interactive, granted = std::move(granted), refused = std::move(refused)](Decisions decisions) {
             --pending_;
+            interactive_ -= interactive ? 1 : 0;
             for (std::size_t i = 0; i < decisions.size(); ++i) {
                 logDecision(decisions[i], sender, actions[i], what);
                 if (!decisions[i].allowed) {

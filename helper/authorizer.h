@@ -27,14 +27,17 @@ public:
     // which cannot carry options. Throws NotAuthorized.
     void checkNow(const std::string& sender, const std::string& action, const std::string& what);
 
-    // Checks waiting at once, each on a thread of its own (a password prompt
-    // can hold one for minutes); more are refused with Busy, not queued.
-    static constexpr int kMaxPending = 16;
+    // Checks in flight at once, each on a thread of its own; more are
+    // refused with Busy, not queued. A check that may ask for a password can
+    // hold its thread for minutes, so fewer of those.
+    static constexpr int kMaxPending = 48;
+    static constexpr int kMaxInteractive = 16;
 
 private:
     EventLoop& loop_;
     Authority& authority_;
-    int pending_ = 0;  // loop thread only
+    int pending_ = 0;      // loop thread only
+    int interactive_ = 0;  // loop thread only
 };
 
 } // namespace remedy
