@@ -56,8 +56,7 @@ int main(int argc, char** argv)
 
     auto* status = app.add_subcommand("status", "Show the helper, memory and swap as remedyd sees them");
 
-    auto* diagnose = app.add_subcommand("diagnose", "The seed's investigation, live: memory, swap, pressure, the memory table, OOM kills,\n"
-                                                    "and what likely happened (the kernel log needs action org.remedy.diagnose)");
+    auto* diagnose = app.add_subcommand("diagnose", "Memory, swap, pressure, who uses memory, OOM kills, what likely happened");
 
     std::optional<std::string> level;
     auto* logLevel = app.add_subcommand("log-level", "Show remedyd's log level, or set it (action org.remedy.manage)");

@@ -162,6 +162,13 @@ TEST_F(SystemTier, StopsCleanlyWhenSystemdStopsIt)
     EXPECT_EQ(unitProperty("Result"), "success");
 }
 
+TEST_F(SystemTier, SystemdAcceptsTheUnitAndFindsItsManualPages)
+{
+    auto verified = inside({"systemd-analyze", "verify", "remedyd.service"});
+    EXPECT_EQ(verified.exitCode, 0) << verified.out << verified.err;
+    EXPECT_EQ(verified.err, "");
+}
+
 TEST_F(SystemTier, PkactionShowsEveryAction)
 {
     for (const char* action : {"org.remedy.manage", "org.remedy.swap.manage", "org.remedy.fstab.manage",
