@@ -53,7 +53,7 @@ int status(HelperClient& helper, const GlobalOptions& global)
 int diagnose(HelperClient& helper, const GlobalOptions& global)
 {
     PolkitAgent agent(global.askPassword);
-    auto report = nlohmann::json::parse(helper.swap().Diagnose(withAuth(helper, agent)));
+    auto report = nlohmann::json::parse(helper.remedy().Diagnose(withAuth(helper, agent)));
     if (global.json) {
         std::cout << report.dump() << '\n';
         return kSuccess;

@@ -20,8 +20,8 @@ bool startsWith(std::string_view text, std::string_view prefix) { return text.su
 ManagerProxy::ManagerProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/remedy/Remedy1") { registerProxy(); }
 ManagerProxy::~ManagerProxy() { unregisterProxy(); }
 
-SwapProxy::SwapProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/remedy/Remedy1") { registerProxy(); }
-SwapProxy::~SwapProxy() { unregisterProxy(); }
+RemedyProxy::RemedyProxy(sdbus::IConnection& bus) : ProxyInterfaces(bus, kBusName, "/org/remedy/Remedy1") { registerProxy(); }
+RemedyProxy::~RemedyProxy() { unregisterProxy(); }
 
 namespace {
 
@@ -61,7 +61,7 @@ HelperClient::HelperClient(const std::string& host)
     : bus_(host.empty() ? sdbus::createSystemBusConnection() : sdbus::createRemoteSystemBusConnection(host)),
       manager_(*bus_),
       logControl_(*bus_),
-      swap_(*bus_)
+      remedy_(*bus_)
 {
 }
 

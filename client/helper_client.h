@@ -22,11 +22,13 @@ public:
     ~ManagerProxy();
 };
 
-class SwapProxy final : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Swap_proxy, org::remedy::Remedy1::Fstab_proxy,
-                                                      org::remedy::Remedy1::Diagnostics_proxy> {
+// /org/remedy/Remedy1's interfaces but Manager.
+class RemedyProxy final
+    : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Swap_proxy, org::remedy::Remedy1::Fstab_proxy,
+                                    org::remedy::Remedy1::Diagnostics_proxy, org::remedy::Remedy1::Units_proxy> {
 public:
-    explicit SwapProxy(sdbus::IConnection& bus);
-    ~SwapProxy();
+    explicit RemedyProxy(sdbus::IConnection& bus);
+    ~RemedyProxy();
 };
 
 // What a job ended with.
@@ -59,7 +61,7 @@ public:
     explicit HelperClient(const std::string& host);
     ManagerProxy& manager() { return manager_; }
     LogControlProxy& logControl() { return logControl_; }
-    SwapProxy& swap() { return swap_; }
+    RemedyProxy& remedy() { return remedy_; }
     // Follows a job to its end; `progress` sees 0..1 as it moves.
     JobResult waitForJob(const sdbus::ObjectPath& path, const std::function<void(double)>& progress);
     // Lets polkit ask for a password where the user can answer.
@@ -69,7 +71,7 @@ private:
     std::unique_ptr<sdbus::IConnection> bus_;
     ManagerProxy manager_;
     LogControlProxy logControl_;
-    SwapProxy swap_;
+    RemedyProxy remedy_;
 };
 
 } // namespace remedy::client

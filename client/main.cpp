@@ -4,7 +4,7 @@
 #include "core/log_level.h"
 #include "exit_codes.h"
 #include "helper_client.h"
-#include "swap_commands.h"
+#include "change_commands.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
@@ -63,7 +63,7 @@ int main(int argc, char** argv)
     logLevel->add_option("LEVEL", level, "One of: " + remedy::logLevelNames());
 
     std::function<int(HelperClient&, const GlobalOptions&)> run;
-    addSwapCommands(app, run);
+    addChangeCommands(app, run);
 
     try {
         app.parse(argc, argv);

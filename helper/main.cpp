@@ -10,6 +10,7 @@
 #include "diagnostics_service.h"
 #include "fstab_service.h"
 #include "swap_service.h"
+#include "units_service.h"
 #include "version.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -137,6 +138,7 @@ int main(int argc, char** argv)
         remedy::SwapService swap(*bus, authorizer, jobs, root);
         remedy::FstabService fstab(*bus, authorizer, loop, root);
         remedy::DiagnosticsService diagnostics(*bus, authorizer, loop);
+        remedy::UnitsService units(*bus, authorizer, loop);
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);
 

@@ -203,6 +203,48 @@ TEST_F(SystemTier, TheHardenedUnitCanReadTheKernelLog)
     EXPECT_TRUE(report["withheld"].empty()) << got.out;
 }
 
+TEST_F(SystemTier, AMemberSetsAServicesMemoryLimitsThroughSystemd)
+{
+    ASSERT_EQ(inside({"sh", "-c",
+                      "printf '[Service]\nExecStart=/bin/sleep infinity\n' >/etc/systemd/system/remedy-test-app.service && "
+                      "systemctl daemon-reload && systemctl start remedy-test-app.service"})
+                  .exitCode,
+              0);
+    auto show = [](const std::string& property) {
+        auto got = inside({"systemctl", "show", "remedy-test-app.service", "-P", property});
+        return got.out.substr(0, got.out.find('\n'));
+    };
+
+    auto refused = insideAs("remedy-outsider", {"remedyctl", "--no-ask-password", "unit", "limits", "remedy-test-app.service", "--memory-max", "64M"});
+    EXPECT_EQ(refused.exitCode, 4) << refused.err;
+    EXPECT_EQ(show("MemoryMax"), "infinity");
+
+    auto dry = insideAs("remedy-member", {"remedyctl", "--json", "unit", "limits", "remedy-test-app.service", "--memory-max", "64M", "--dry-run"});
+    ASSERT_EQ(dry.exitCode, 0) << dry.err;
+    EXPECT_EQ(show("MemoryMax"), "infinity");
+
+    auto set = insideAs("remedy-member",
+                        {"remedyctl", "--json", "unit", "limits", "remedy-test-app.service", "--memory-max", "64M", "--memory-high", "48M"});
+    ASSERT_EQ(set.exitCode, 0) << set.err;
+    EXPECT_EQ(nlohmann::json::parse(set.out)["changed"], true);
+    EXPECT_EQ(show("MemoryMax"), std::to_string(64 << 20));
+    EXPECT_EQ(show("MemoryHigh"), std::to_string(48 << 20));
+    // Persistent, as systemctl set-property makes it: a drop-in.
+    EXPECT_EQ(inside({"test", "-f", "/etc/systemd/system.control/remedy-test-app.service.d/50-MemoryMax.conf"}).exitCode, 0);
+
+    auto again = insideAs("remedy-member", {"remedyctl", "--json", "unit", "limits", "remedy-test-app.service", "--memory-max", "64M"});
+    EXPECT_EQ(nlohmann::json::parse(again.out)["changed"], false);
+
+    for (const char* name : {"dbus.service", "remedyd.service", "systemd-journald.service", "../x.service", "app"}) {
+        auto bad = insideAs("remedy-member", {"remedyctl", "unit", "limits", name, "--memory-max", "64M"});
+        EXPECT_EQ(bad.exitCode, 2) << name << ": " << bad.err;
+    }
+    auto missing = insideAs("remedy-member", {"remedyctl", "unit", "limits", "no-such-app.service", "--memory-max", "64M"});
+    EXPECT_EQ(missing.exitCode, 2) << missing.err;
+    EXPECT_NE(missing.err.find("no-such-app.service"), std::string::npos) << missing.err;
+    inside({"systemctl", "stop", "remedy-test-app.service"});
+}
+
 TEST_F(SystemTier, NothingIsInstalledOnTheHost)
 {
     ASSERT_EQ(inside({"test", "-f", "/usr/share/dbus-1/system.d/org.remedy.Remedy1.conf"}).exitCode, 0);

@@ -1,4 +1,4 @@
-#include "swap_commands.h"
+#include "change_commands.h"
 
 #include "agent.h"
 #include "core/error.h"
@@ -23,6 +23,13 @@ struct SwapArguments {
     std::optional<int> priority;
     bool noPersist = false;
     std::string reserve;
+    bool dryRun = false;
+};
+
+struct UnitArguments {
+    std::string unit;
+    std::string memoryMax;
+    std::string memoryHigh;
     bool dryRun = false;
 };
 
@@ -76,8 +83,8 @@ int finishJob(HelperClient& helper, const GlobalOptions& global, const sdbus::Ob
 
 int swapStatus(HelperClient& helper, const GlobalOptions& global)
 {
-    auto areas = helper.swap().Areas();
-    auto [recommended, reason] = helper.swap().RecommendSize();
+    auto areas = helper.remedy().Areas();
+    auto [recommended, reason] = helper.remedy().RecommendSize();
     std::uint64_t total = 0;
     std::uint64_t used = 0;
     auto list = nlohmann::json::array();
@@ -113,21 +120,21 @@ int swapStatus(HelperClient& helper, const GlobalOptions& global)
 
 int swapCreate(HelperClient& helper, const GlobalOptions& global, const SwapArguments& args)
 {
-    auto size = args.size.empty() ? std::get<0>(helper.swap().RecommendSize()) : sizeArgument(args.size);
+    auto size = args.size.empty() ? std::get<0>(helper.remedy().RecommendSize()) : sizeArgument(args.size);
     Options options{{"persist", sdbus::Variant(!args.noPersist)}, {"dry-run", sdbus::Variant(args.dryRun)}};
     if (args.priority)
         options["priority"] = sdbus::Variant(static_cast<std::int32_t>(*args.priority));
     if (!args.reserve.empty())
         options["reserve"] = sdbus::Variant(sizeArgument(args.reserve));
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.swap().CreateSwapfile(args.path, size, withAuth(helper, agent, options));
+    auto job = helper.remedy().CreateSwapfile(args.path, size, withAuth(helper, agent, options));
     return finishJob(helper, global, job, args.path, args.dryRun, "Created swap " + args.path + " (" + humanBytes(size) + "):");
 }
 
 int swapRemove(HelperClient& helper, const GlobalOptions& global, const SwapArguments& args)
 {
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.swap().RemoveSwapfile(args.path, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = helper.remedy().RemoveSwapfile(args.path, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
     return finishJob(helper, global, job, args.path, args.dryRun, "Removed swap " + args.path + ":");
 }
 
@@ -138,13 +145,13 @@ int swapResize(HelperClient& helper, const GlobalOptions& global, const SwapArgu
     if (!args.reserve.empty())
         options["reserve"] = sdbus::Variant(sizeArgument(args.reserve));
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.swap().ResizeSwapfile(args.path, size, withAuth(helper, agent, options));
+    auto job = helper.remedy().ResizeSwapfile(args.path, size, withAuth(helper, agent, options));
     return finishJob(helper, global, job, args.path, args.dryRun, "Resized swap " + args.path + " to " + humanBytes(size) + ":");
 }
 
 int swapRecommend(HelperClient& helper, const GlobalOptions& global)
 {
-    auto [size, reason] = helper.swap().RecommendSize();
+    auto [size, reason] = helper.remedy().RecommendSize();
     if (global.json)
         std::cout << nlohmann::json{{"size", size}, {"reason", reason}}.dump() << '\n';
     else if (!global.quiet)
@@ -154,7 +161,7 @@ int swapRecommend(HelperClient& helper, const GlobalOptions& global)
 
 int fstabList(HelperClient& helper, const GlobalOptions& global)
 {
-    auto entries = helper.swap().GetEntries();
+    auto entries = helper.remedy().GetEntries();
     if (global.json) {
         auto list = nlohmann::json::array();
         for (const auto& e : entries)
@@ -184,7 +191,7 @@ int reportEdit(const GlobalOptions& global, bool changed, bool dryRun, const std
 int fstabAdd(HelperClient& helper, const GlobalOptions& global, const FstabArguments& args)
 {
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    bool changed = helper.swap().AddEntry(args.source, args.target, args.fstype, args.options, args.dump, args.pass,
+    bool changed = helper.remedy().AddEntry(args.source, args.target, args.fstype, args.options, args.dump, args.pass,
                                           withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
     return reportEdit(global, changed, args.dryRun, "add the line to /etc/fstab");
 }
@@ -192,16 +199,35 @@ int fstabAdd(HelperClient& helper, const GlobalOptions& global, const FstabArgum
 int fstabRemove(HelperClient& helper, const GlobalOptions& global, const FstabArguments& args)
 {
     PolkitAgent agent(global.askPassword && !args.dryRun);
-    bool changed = helper.swap().RemoveEntry(args.target, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    bool changed = helper.remedy().RemoveEntry(args.target, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
     return reportEdit(global, changed, args.dryRun, "remove the line from /etc/fstab");
+}
+
+// "infinity" removes a limit; nothing given leaves it as it is (0 on the bus).
+std::uint64_t limitArgument(const std::string& text)
+{
+    if (text.empty())
+        return 0;
+    if (text == "infinity")
+        return UINT64_MAX;
+    return sizeArgument(text);
+}
+
+int unitLimits(HelperClient& helper, const GlobalOptions& global, const UnitArguments& args)
+{
+    PolkitAgent agent(global.askPassword && !args.dryRun);
+    bool changed = helper.remedy().SetMemoryLimits(args.unit, limitArgument(args.memoryMax), limitArgument(args.memoryHigh),
+                                                   withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    return reportEdit(global, changed, args.dryRun, "set the memory limits of " + args.unit);
 }
 
 } // namespace
 
-void addSwapCommands(CLI::App& app, std::function<int(HelperClient&, const GlobalOptions&)>& run)
+void addChangeCommands(CLI::App& app, std::function<int(HelperClient&, const GlobalOptions&)>& run)
 {
     auto swapArgs = std::make_shared<SwapArguments>();
     auto fstabArgs = std::make_shared<FstabArguments>();
+    auto unitArgs = std::make_shared<UnitArguments>();
 
     auto* swap = app.add_subcommand("swap", "Swap: show, create, remove, resize swapfiles (action org.remedy.swap.manage)");
     swap->require_subcommand(1);
@@ -230,6 +256,15 @@ void addSwapCommands(CLI::App& app, std::function<int(HelperClient&, const Globa
     resize->callback([&run, swapArgs] { run = [swapArgs](HelperClient& h, const GlobalOptions& g) { return swapResize(h, g, *swapArgs); }; });
 
     swap->add_subcommand("recommend", "How much swap this machine should have, and why")->callback([&run] { run = swapRecommend; });
+
+    auto* unit = app.add_subcommand("unit", "systemd units (action org.remedy.unit.manage)");
+    unit->require_subcommand(1);
+    auto* limits = unit->add_subcommand("limits", "Set a service's MemoryMax= and MemoryHigh=, persistently (as systemctl set-property)");
+    limits->add_option("UNIT", unitArgs->unit, "The service, e.g. kontali-backend.service")->required();
+    limits->add_option("--memory-max", unitArgs->memoryMax, "Hard limit: the kernel kills the service above it (e.g. 2G, or infinity)");
+    limits->add_option("--memory-high", unitArgs->memoryHigh, "Soft limit: the service is throttled above it (e.g. 1536M, or infinity)");
+    limits->add_flag("-n,--dry-run", unitArgs->dryRun, "Say whether anything would change, and change nothing");
+    limits->callback([&run, unitArgs] { run = [unitArgs](HelperClient& h, const GlobalOptions& g) { return unitLimits(h, g, *unitArgs); }; });
 
     auto* fstab = app.add_subcommand("fstab", "The file system table (action org.remedy.fstab.manage)");
     fstab->require_subcommand(1);
