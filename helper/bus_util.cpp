@@ -44,6 +44,12 @@ std::optional<std::uint64_t> OptionReader::uint64(const std::string& key) const
     return value ? std::optional(value->get<std::uint64_t>()) : std::nullopt;
 }
 
+ChangeOptions readChangeOptions(const Options& options)
+{
+    OptionReader read(options, {"dry-run", "auth.interactive"});
+    return {read.flag("dry-run"), read.flag("auth.interactive")};
+}
+
 sdbus::Error toBusError(ErrorKind kind, const std::string& message) { return sdbus::Error(errorName(kind), message); }
 sdbus::Error toBusError(const Error& error) { return toBusError(error.kind(), error.what()); }
 

@@ -30,6 +30,13 @@ private:
     const Options& options_;
 };
 
+// The options of a change that takes no others: dry-run, auth.interactive.
+struct ChangeOptions {
+    bool dryRun = false;
+    bool interactive = false;
+};
+ChangeOptions readChangeOptions(const Options& options);
+
 sdbus::Error toBusError(ErrorKind kind, const std::string& message);
 sdbus::Error toBusError(const Error& error);
 

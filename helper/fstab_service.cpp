@@ -36,16 +36,15 @@ std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, in
 void FstabService::change(sdbus::Result<bool>&& result, const Options& options, const std::string& what,
                           std::function<std::optional<std::string>(const Fstab&)> edit)
 {
-    bool interactive = false;
-    bool dryRun = false;
+    ChangeOptions change;
     try {
-        OptionReader read(options, {"dry-run", "auth.interactive"});
-        dryRun = read.flag("dry-run");
-        interactive = read.flag("auth.interactive");
+        change = readChangeOptions(options);
     } catch (const sdbus::Error& error) {
         result.returnError(error);
         return;
     }
+    bool dryRun = change.dryRun;
+    bool interactive = change.interactive;
     auto reply = std::make_shared<sdbus::Result<bool>>(std::move(result));
     authorizer_.check(
         currentSender(getObject()), {kFstabAction}, interactive, what,

@@ -58,17 +58,14 @@ void SwapService::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
 
 void SwapService::RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, Options options)
 {
-    bool interactive = false;
-    bool dryRunOnly = false;
+    ChangeOptions change;
     try {
-        OptionReader read(options, {"dry-run", "auth.interactive"});
-        dryRunOnly = read.flag("dry-run");
-        interactive = read.flag("auth.interactive");
+        change = readChangeOptions(options);
     } catch (const sdbus::Error& error) {
         result.returnError(error);
         return;
     }
-    startJob(std::move(result), "swap-remove", path, {kSwapAction}, interactive, dryRunOnly, "remove swapfile " + path,
+    startJob(std::move(result), "swap-remove", path, {kSwapAction}, change.interactive, change.dryRun, "remove swapfile " + path,
              [this, path](bool dryRun, const Progress&) {
                  auto root = openRoot(root_.path);
                  return Swapfiles(root.get(), kernel_).remove(path, dryRun);

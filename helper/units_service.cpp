@@ -23,12 +23,9 @@ UnitsService::~UnitsService() { unregisterAdaptor(); }
 
 void UnitsService::SetMemoryLimits(sdbus::Result<bool>&& result, std::string unit, uint64_t max, uint64_t high, Options options)
 {
-    bool interactive = false;
-    bool dryRun = false;
+    ChangeOptions change;
     try {
-        OptionReader read(options, {"dry-run", "auth.interactive"});
-        dryRun = read.flag("dry-run");
-        interactive = read.flag("auth.interactive");
+        change = readChangeOptions(options);
         guarded([&] { validateServiceName(unit); });
         if (max == 0 && high == 0)
             throw toBusError(ErrorKind::InvalidArgument, "give a memory limit to set: max, high or both");
@@ -36,6 +33,8 @@ void UnitsService::SetMemoryLimits(sdbus::Result<bool>&& result, std::string uni
         result.returnError(error);
         return;
     }
+    bool dryRun = change.dryRun;
+    bool interactive = change.interactive;
     auto reply = std::make_shared<sdbus::Result<bool>>(std::move(result));
     auto what = "set memory limits of " + unit;
     authorizer_.check(
