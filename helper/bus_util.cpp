@@ -44,6 +44,24 @@ std::optional<std::uint64_t> OptionReader::uint64(const std::string& key) const
     return value ? std::optional(value->get<std::uint64_t>()) : std::nullopt;
 }
 
+std::optional<std::uint32_t> OptionReader::uint32(const std::string& key) const
+{
+    const auto* value = find(key, "u", "an unsigned 32-bit integer");
+    return value ? std::optional(value->get<std::uint32_t>()) : std::nullopt;
+}
+
+std::optional<std::string> OptionReader::string(const std::string& key) const
+{
+    const auto* value = find(key, "s", "a string");
+    return value ? std::optional(value->get<std::string>()) : std::nullopt;
+}
+
+std::optional<std::vector<std::string>> OptionReader::strings(const std::string& key) const
+{
+    const auto* value = find(key, "as", "an array of strings");
+    return value ? std::optional(value->get<std::vector<std::string>>()) : std::nullopt;
+}
+
 ChangeOptions readChangeOptions(const Options& options)
 {
     OptionReader read(options, {"dry-run", "auth.interactive"});

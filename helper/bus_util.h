@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace remedy {
 
@@ -23,7 +24,10 @@ public:
     OptionReader(const Options& options, std::initializer_list<const char*> known);
     bool flag(const std::string& key, bool fallback = false) const;
     std::optional<std::int32_t> int32(const std::string& key) const;
+    std::optional<std::uint32_t> uint32(const std::string& key) const;
     std::optional<std::uint64_t> uint64(const std::string& key) const;
+    std::optional<std::string> string(const std::string& key) const;
+    std::optional<std::vector<std::string>> strings(const std::string& key) const;
 
 private:
     const sdbus::Variant* find(const std::string& key, const char* signature, const char* typeName) const;

@@ -36,7 +36,7 @@ void Job::setProgress(double fraction)
     }
 }
 
-void Job::complete(const Attempt<SwapOutcome>& result)
+void Job::complete(const Attempt<Outcome>& result)
 {
     finished_ = true;
     finishedAt_ = std::chrono::steady_clock::now();
@@ -45,6 +45,7 @@ void Job::complete(const Attempt<SwapOutcome>& result)
         progress_ = 1.0;
         changed_ = result.value->changed;
         actions_ = result.value->actions;
+        report_ = result.value->report;
         message_ = changed_ ? "done" : "unchanged";
     } else {
         errorName_ = result.errorName;
@@ -52,7 +53,7 @@ void Job::complete(const Attempt<SwapOutcome>& result)
     }
     if (published_) {
         getObject().emitPropertiesChangedSignal(INTERFACE_NAME,
-                                                {"Progress", "Finished", "Success", "Changed", "Actions", "ErrorName", "Message"});
+                                                {"Progress", "Finished", "Success", "Changed", "Actions", "ErrorName", "Message", "Report"});
         emitCompleted(success_, message_);
     }
 }
@@ -66,6 +67,16 @@ void Jobs::reap()
         it = it->second->expired(now) ? jobs_.erase(it) : std::next(it);
 }
 
+void Jobs::startAuthorized(Authorizer& authorizer, const std::string& sender, std::vector<std::string> actions, bool interactive,
+                           const std::string& what, const std::string& operation, const std::string& target, bool dryRunOnly,
+                           Reply reply, Work work)
+{
+    authorizer.check(
+        sender, std::move(actions), interactive, what,
+        [this, reply, operation, target, dryRunOnly, work = std::move(work)] { start(operation, target, dryRunOnly, reply, work); },
+        [reply](const sdbus::Error& error) { reply->returnError(error); });
+}
+
 void Jobs::start(const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work)
 {
     reap();
@@ -77,10 +88,10 @@ void Jobs::start(const std::string& operation, const std::string& target, bool d
     auto path = "/org/remedy/Remedy1/job/" + std::to_string(nextId_++);
     auto job = std::make_shared<Job>(bus_, path, operation, target);
 
-    loop_.runExclusive<Attempt<SwapOutcome>>(
+    loop_.runExclusive<Attempt<Outcome>>(
         [this, job, reply, work, dryRunOnly] {
             // The dry run checks everything before anything is written.
-            auto check = attempt<SwapOutcome>([&] { return work(true, {}); });
+            auto check = attempt<Outcome>([&] { return work(true, {}); });
             loop_.post([this, job, reply, check] {
                 if (!check.value) {
                     reply->returnError(sdbus::Error(check.errorName, check.message));
@@ -92,11 +103,11 @@ void Jobs::start(const std::string& operation, const std::string& target, bool d
             });
             if (!check.value || dryRunOnly)
                 return check;
-            return attempt<SwapOutcome>([&] {
+            return attempt<Outcome>([&] {
                 return work(false, [this, job](double fraction) { loop_.post([job, fraction] { job->setProgress(fraction); }); });
             });
         },
-        [this, job, operation, target, dryRunOnly](Attempt<SwapOutcome> result) {
+        [this, job, operation, target, dryRunOnly](Attempt<Outcome> result) {
             busyTargets_.erase(target);
             job->complete(result);
             if (result.value)

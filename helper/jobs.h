@@ -4,8 +4,9 @@
 // failure is the method's error (a bad request never becomes a job), then
 // for real, reporting progress. Only one job per target runs at a time.
 
+#include "authorizer.h"
+#include "core/outcome.h"
 #include "core/swap_system.h"
-#include "core/swapfile.h"
 #include "event_loop.h"
 #include "remedy-adaptor.h"
 
@@ -39,7 +40,7 @@ public:
 
     void publish();
     void setProgress(double fraction);
-    void complete(const Attempt<SwapOutcome>& result);
+    void complete(const Attempt<Outcome>& result);
     bool expired(std::chrono::steady_clock::time_point now) const;
     const std::string& path() const { return path_; }
 
@@ -53,6 +54,7 @@ private:
     std::vector<std::string> Actions() override { return actions_; }
     std::string ErrorName() override { return errorName_; }
     std::string Message() override { return message_; }
+    std::string Report() override { return report_; }
 
     std::string path_;
     std::string operation_;
@@ -66,18 +68,24 @@ private:
     std::vector<std::string> actions_;
     std::string errorName_;
     std::string message_;
+    std::string report_ = "{}";
     std::chrono::steady_clock::time_point finishedAt_;
 };
 
 class Jobs {
 public:
-    using Work = std::function<SwapOutcome(bool dryRun, const Progress& progress)>;
+    using Work = std::function<Outcome(bool dryRun, const Progress& progress)>;
     using Reply = std::shared_ptr<sdbus::Result<sdbus::ObjectPath>>;
 
     Jobs(sdbus::IConnection& bus, EventLoop& loop) : bus_(bus), loop_(loop) {}
 
     // With dryRunOnly the job completes with the dry run's actions.
     void start(const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work);
+
+    // start(), once polkit allows the caller `actions`; what: for the log.
+    void startAuthorized(Authorizer& authorizer, const std::string& sender, std::vector<std::string> actions, bool interactive,
+                         const std::string& what, const std::string& operation, const std::string& target, bool dryRunOnly,
+                         Reply reply, Work work);
 
 private:
     void reap();

@@ -22,11 +22,8 @@ SwapService::~SwapService() { unregisterAdaptor(); }
 void SwapService::startJob(sdbus::Result<sdbus::ObjectPath>&& result, const std::string& operation, const std::string& path,
                            std::vector<std::string> actions, bool interactive, bool dryRun, const std::string& what, Jobs::Work work)
 {
-    auto reply = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
-    authorizer_.check(
-        currentSender(getObject()), std::move(actions), interactive, what,
-        [this, reply, operation, path, dryRun, work = std::move(work)] { jobs_.start(operation, path, dryRun, reply, work); },
-        [reply](const sdbus::Error& error) { reply->returnError(error); });
+    jobs_.startAuthorized(authorizer_, currentSender(getObject()), std::move(actions), interactive, what, operation, path, dryRun,
+                          std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result)), std::move(work));
 }
 
 Jobs::Work SwapService::work(const SwapfileRequest& request, Operation operation)

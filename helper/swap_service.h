@@ -3,6 +3,7 @@
 
 #include "authorizer.h"
 #include "bus_util.h"
+#include "core/swapfile.h"
 #include "jobs.h"
 #include "remedy-adaptor.h"
 #include "root.h"
@@ -32,7 +33,7 @@ private:
                   std::vector<std::string> actions, bool interactive, bool dryRun, const std::string& what, Jobs::Work work);
 
     // The job that runs `operation` (create or resize) for the request.
-    using Operation = SwapOutcome (Swapfiles::*)(const SwapfileRequest&, const Progress&);
+    using Operation = Outcome (Swapfiles::*)(const SwapfileRequest&, const Progress&);
     Jobs::Work work(const SwapfileRequest& request, Operation operation);
 
     Authorizer& authorizer_;

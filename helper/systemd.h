@@ -1,11 +1,15 @@
 #pragma once
 // remedyd's client of systemd (org.freedesktop.systemd1), on a connection of
 // its own: it is used from the mutation thread, and an sd-bus connection
-// belongs to one thread.
+// belongs to one thread. Jobs are waited for the way systemctl waits: by
+// JobRemoved, subscribed to before the job is queued.
+
+#include "core/service_manager.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +21,7 @@ struct MemoryLimits {
     std::uint64_t high = UINT64_MAX;
 };
 
-class Systemd {
+class Systemd final : public ServiceManager {
 public:
     Systemd();
 
@@ -28,9 +32,26 @@ public:
     // Persistent, as "systemctl set-property" sets them (a drop-in).
     void setMemoryLimits(const std::string& unit, const MemoryLimits& limits);
 
+    UnitState state(const std::string& unit) override;
+    void reload() override;
+    void enable(const std::vector<std::string>& units) override;
+    void disable(const std::vector<std::string>& units) override;
+    std::string start(const std::string& unit) override;
+    std::string restart(const std::string& unit) override;
+    std::string stop(const std::string& unit) override;
+    void killMainProcess(const std::string& unit, int signal) override;
+    std::vector<std::string> journal(const std::string& unit, unsigned lines) override;
+    void verifyUnit(const std::string& name, const std::string& content) override;
+    void verifyLogRotation(const std::string& content) override;
+
 private:
+    std::string runJob(const char* method, const std::string& unit);
+    std::map<std::string, sdbus::Variant> properties(const sdbus::ObjectPath& path, const char* interface);
+
     std::unique_ptr<sdbus::IConnection> bus_;
     std::unique_ptr<sdbus::IProxy> manager_;
+    sdbus::Slot jobsRemoved_;
+    std::map<std::string, std::string> finishedJobs_;  // job path -> result
 };
 
 } // namespace remedy

@@ -1,8 +1,10 @@
 #include "units_service.h"
 
+#include "core/trusted_path.h"
 #include "core/unit_name.h"
-#include "jobs.h"
+#include "core/units.h"
 #include "systemd.h"
+#include "version.h"
 
 #include <spdlog/spdlog.h>
 
@@ -11,15 +13,174 @@ namespace {
 
 const std::string kUnitAction = "org.remedy.unit.manage";
 
+ServiceSpec readServiceSpec(const std::string& name, const Options& options)
+{
+    OptionReader read(options, {"exec-start", "user", "group", "working-directory", "environment", "description", "restart",
+                                "restart-ms", "start-limit-interval-ms", "start-limit-burst", "memory-max", "memory-high",
+                                "oom-policy", "logs-directory", "log-rotate", "log-rotate-keep", "log-rotate-max-size"});
+    ServiceSpec spec;
+    spec.name = name;
+    spec.execStart = read.strings("exec-start").value_or(std::vector<std::string>{});
+    spec.user = read.string("user").value_or("");
+    spec.group = read.string("group").value_or("");
+    spec.workingDirectory = read.string("working-directory").value_or("");
+    for (const auto& assignment : read.strings("environment").value_or(std::vector<std::string>{})) {
+        auto equals = assignment.find('=');
+        if (equals == std::string::npos)
+            throw toBusError(ErrorKind::InvalidArgument, "environment: '" + assignment + "' is not KEY=value");
+        spec.environment.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
+    }
+    spec.description = read.string("description").value_or("");
+    spec.restart = read.string("restart").value_or(spec.restart);
+    spec.restartMs = read.uint64("restart-ms").value_or(spec.restartMs);
+    spec.startLimitIntervalMs = read.uint64("start-limit-interval-ms");
+    spec.startLimitBurst = read.uint32("start-limit-burst");
+    spec.memoryMax = read.uint64("memory-max");
+    spec.memoryHigh = read.uint64("memory-high");
+    spec.oomPolicy = read.string("oom-policy").value_or("");
+    spec.logsDirectory = read.string("logs-directory").value_or("");
+    if (read.flag("log-rotate")) {
+        LogRotation rotation;
+        rotation.keep = read.uint32("log-rotate-keep").value_or(rotation.keep);
+        rotation.maxSize = read.uint64("log-rotate-max-size").value_or(rotation.maxSize);
+        spec.logRotation = rotation;
+    }
+    return spec;
+}
+
+struct UnitOptions {
+    ChangeOptions change;
+    bool force = false;
+};
+
+UnitOptions readUnitOptions(const Options& options)
+{
+    OptionReader read(options, {"force", "dry-run", "auth.interactive"});
+    return {{read.flag("dry-run"), read.flag("auth.interactive")}, read.flag("force")};
+}
+
 } // namespace
 
-UnitsService::UnitsService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop)
-    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop)
+UnitsService::UnitsService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, Jobs& jobs, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop), jobs_(jobs), root_(root)
 {
     registerAdaptor();
 }
 
 UnitsService::~UnitsService() { unregisterAdaptor(); }
+
+void UnitsService::startJob(JobResult&& result, const std::string& operation, const std::string& target, const ChangeOptions& change,
+                            const std::string& what, std::function<Outcome(Units&, bool dryRun, const Progress&)> work)
+{
+    jobs_.startAuthorized(authorizer_, currentSender(getObject()), {kUnitAction}, change.interactive, what, operation, target,
+                          change.dryRun, std::make_shared<JobResult>(std::move(result)),
+                          [this, work = std::move(work)](bool dryRun, const Progress& progress) {
+                              auto root = openRoot(root_.path);
+                              Systemd systemd;
+                              Units units(root.get(), systemd, kHealthProbePath);
+                              return work(units, dryRun, progress);
+                          });
+}
+
+void UnitsService::InstallService(JobResult&& result, std::string name, Options spec, Options options)
+{
+    ServiceSpec service;
+    UnitOptions unit;
+    try {
+        service = readServiceSpec(name, spec);
+        unit = readUnitOptions(options);
+        guarded([&] { validate(service); });
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    bool force = unit.force;
+    startJob(std::move(result), "service-install", name, unit.change, "install service " + name,
+             [service, force](Units& units, bool dryRun, const Progress&) { return units.installService(service, force, dryRun); });
+}
+
+void UnitsService::InstallUnit(JobResult&& result, std::string name, std::string content, Options options)
+{
+    UnitOptions unit;
+    try {
+        unit = readUnitOptions(options);
+        guarded([&] { validateServiceName(name); });
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    bool force = unit.force;
+    startJob(std::move(result), "unit-install", name, unit.change, "install unit " + name,
+             [name, content, force](Units& units, bool dryRun, const Progress&) { return units.installUnit(name, content, force, dryRun); });
+}
+
+void UnitsService::RemoveUnit(JobResult&& result, std::string name, Options options)
+{
+    UnitOptions unit;
+    try {
+        unit = readUnitOptions(options);
+        guarded([&] { validateServiceName(name); });
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    bool force = unit.force;
+    startJob(std::move(result), "unit-remove", name, unit.change, "remove unit " + name,
+             [name, force](Units& units, bool dryRun, const Progress&) { return units.remove(name, force, dryRun); });
+}
+
+void UnitsService::InstallHealthcheck(JobResult&& result, std::string unit, std::string url, Options options)
+{
+    HealthcheckSpec spec{unit, url};
+    ChangeOptions change;
+    try {
+        OptionReader read(options, {"interval-sec", "timeout-sec", "failures", "dry-run", "auth.interactive"});
+        spec.intervalSec = read.uint32("interval-sec").value_or(spec.intervalSec);
+        spec.timeoutSec = read.uint32("timeout-sec").value_or(spec.timeoutSec);
+        spec.failures = read.uint32("failures").value_or(spec.failures);
+        change = {read.flag("dry-run"), read.flag("auth.interactive")};
+        guarded([&] { validate(spec); });
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    startJob(std::move(result), "health-install", unit, change, "install a health check of " + unit + " (" + url + ")",
+             [spec](Units& units, bool dryRun, const Progress&) { return units.installHealthcheck(spec, dryRun); });
+}
+
+void UnitsService::RemoveHealthcheck(JobResult&& result, std::string unit, Options options)
+{
+    ChangeOptions change;
+    try {
+        change = readChangeOptions(options);
+        guarded([&] { validateServiceName(unit); });
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    startJob(std::move(result), "health-remove", unit, change, "remove the health check of " + unit,
+             [unit](Units& units, bool dryRun, const Progress&) { return units.removeHealthcheck(unit, dryRun); });
+}
+
+void UnitsService::VerifyRestart(JobResult&& result, std::string unit, Options options)
+{
+    ChangeOptions change;
+    std::chrono::seconds timeout(60);
+    try {
+        OptionReader read(options, {"timeout-sec", "dry-run", "auth.interactive"});
+        timeout = std::chrono::seconds(read.uint32("timeout-sec").value_or(60));
+        change = {read.flag("dry-run"), read.flag("auth.interactive")};
+        guarded([&] { validateServiceName(unit); });
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return;
+    }
+    startJob(std::move(result), "verify-restart", unit, change, "verify that " + unit + " restarts",
+             [unit, timeout](Units&, bool dryRun, const Progress& progress) {
+                 Systemd systemd;
+                 return verifyRestart(systemd, unit, timeout, dryRun, progress);
+             });
+}
 
 void UnitsService::SetMemoryLimits(sdbus::Result<bool>&& result, std::string unit, uint64_t max, uint64_t high, Options options)
 {

@@ -2,19 +2,16 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "program.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/swap.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
-
-extern char** environ;
 
 namespace remedy {
 namespace {
@@ -74,25 +71,10 @@ void KernelSwapSystem::writeSignature(int fd)
     // mkswap from util-linux, given the open file as /proc/self/fd/3: it
     // writes the header the kernel expects (with a UUID) and never resolves
     // the path again.
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fd, 3);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    std::string path = fdPath(3);
-    char* argv[] = {const_cast<char*>(kMkswap), path.data(), nullptr};
-    char* envp[] = {const_cast<char*>("LC_ALL=C"), nullptr};
-    pid_t pid = -1;
-    int spawned = posix_spawn(&pid, kMkswap, &actions, nullptr, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0)
-        throw Error(ErrorKind::Failed, std::string("cannot run ") + kMkswap + ": " + std::strerror(spawned));
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    auto result = runProgram({kMkswap, fdPath(3)}, fd);
     // mkswap fsyncs the file itself.
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw Error(ErrorKind::Failed, std::string(kMkswap) + " failed to write the swap signature");
+    if (result.exitCode != 0)
+        throw Error(ErrorKind::Failed, std::string(kMkswap) + " failed to write the swap signature: " + result.output);
 }
 
 void KernelSwapSystem::swapOn(int fd, std::optional<int> priority)

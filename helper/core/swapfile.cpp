@@ -210,7 +210,7 @@ void buildSwapfile(SwapSystem& system, int fd, const Filesystem& fs, std::uint64
 
 } // namespace
 
-SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& progress)
+Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progress)
 {
     auto place = locate(root_, request.path);
     auto fs = checkFilesystem(place.parent.get(), request.path);
@@ -221,7 +221,7 @@ SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& pr
     auto entry = swapEntry(request.path, request.priority);
     auto fstabText = request.persist ? fstab.withEntry(entry) : std::nullopt;  // Busy when another line claims the path
 
-    SwapOutcome outcome;
+    Outcome outcome;
     struct stat existing {};
     if (fstatat(place.parent.get(), place.name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
         if (S_ISLNK(existing.st_mode))
@@ -303,14 +303,14 @@ SwapOutcome Swapfiles::create(const SwapfileRequest& request, const Progress& pr
     return outcome;
 }
 
-SwapOutcome Swapfiles::remove(const std::string& path, bool dryRun)
+Outcome Swapfiles::remove(const std::string& path, bool dryRun)
 {
     auto place = locate(root_, path);
     FstabFile fstabFile(root_);
     auto fstab = fstabFile.read();
     auto fstabText = fstab.find(path) && fstab.find(path)->isSwap() ? fstab.withoutEntry(path) : std::nullopt;
 
-    SwapOutcome outcome;
+    Outcome outcome;
     UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd) {
         if (errno == ELOOP)
@@ -360,7 +360,7 @@ SwapOutcome Swapfiles::remove(const std::string& path, bool dryRun)
     return outcome;
 }
 
-SwapOutcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progress)
+Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progress)
 {
     auto place = locate(root_, request.path);
     auto fs = checkFilesystem(place.parent.get(), request.path);
@@ -375,7 +375,7 @@ SwapOutcome Swapfiles::resize(const SwapfileRequest& request, const Progress& pr
         invalid("remedy resizes only files it can prove are swapfiles, and " + request.path + " is not: " + *reason);
     struct stat st {};
     fstat(fd.get(), &st);
-    SwapOutcome outcome;
+    Outcome outcome;
     if (static_cast<std::uint64_t>(st.st_size) == size) {
         outcome.actions.push_back(request.path + " is already " + sizeText(size));
         return outcome;

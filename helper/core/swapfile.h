@@ -3,6 +3,7 @@
 // remedy can prove the file is a swapfile, resized without a moment with
 // less swap than before. Any failure undoes every step before it.
 
+#include "outcome.h"
 #include "swap_system.h"
 
 #include <cstdint>
@@ -21,20 +22,14 @@ struct SwapfileRequest {
     bool dryRun = false;
 };
 
-// What was done (or, for a dry run, would be done), in order.
-struct SwapOutcome {
-    bool changed = false;
-    std::vector<std::string> actions;
-};
-
 class Swapfiles {
 public:
     // root: the helper's root directory (tests use a scratch folder).
     Swapfiles(int root, SwapSystem& system) : root_(root), system_(system) {}
 
-    SwapOutcome create(const SwapfileRequest& request, const Progress& progress);
-    SwapOutcome remove(const std::string& path, bool dryRun);
-    SwapOutcome resize(const SwapfileRequest& request, const Progress& progress);
+    Outcome create(const SwapfileRequest& request, const Progress& progress);
+    Outcome remove(const std::string& path, bool dryRun);
+    Outcome resize(const SwapfileRequest& request, const Progress& progress);
 
 private:
     int root_;

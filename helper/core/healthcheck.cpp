@@ -1,0 +1,74 @@
+#include "healthcheck.h"
+
+#include "error.h"
+#include "service_spec.h"
+#include "unit_files.h"
+#include "unit_name.h"
+
+namespace remedy {
+namespace {
+
+[[noreturn]] void invalid(const std::string& field, const std::string& message)
+{
+    throw Error(ErrorKind::InvalidArgument, field + ": " + message);
+}
+
+constexpr std::string_view kSuffix = ".service";
+
+} // namespace
+
+void validate(const HealthcheckSpec& spec)
+{
+    validateServiceName(spec.unit);
+    // An instance name would make remedy-health-worker@1 an instance of a
+    // template that does not exist.
+    if (spec.unit.find('@') != std::string::npos)
+        invalid("unit", "health checks of template instances (" + spec.unit + ") are not supported");
+    bool http = spec.url.rfind("http://", 0) == 0 || spec.url.rfind("https://", 0) == 0;
+    if (!http)
+        invalid("url", "'" + spec.url + "' is not an http:// or https:// URL");
+    if (spec.url.size() > 2048)
+        invalid("url", "longer than 2048 characters");
+    for (unsigned char c : spec.url)
+        if (c <= 0x20 || c >= 0x7f)
+            invalid("url", "has a space, a control character or a non-ASCII byte; percent-encode it");
+    if (spec.intervalSec < 1 || spec.intervalSec > 24 * 3600)
+        invalid("interval", "must be 1 second to a day");
+    if (spec.timeoutSec < 1 || spec.timeoutSec > 300)
+        invalid("timeout", "must be 1 to 300 seconds");
+    if (spec.timeoutSec > spec.intervalSec)
+        invalid("timeout", "longer than the interval: probes would overlap");
+    if (spec.failures < 1 || spec.failures > 100)
+        invalid("failures", "must be 1 to 100");
+}
+
+std::string healthcheckName(const std::string& unit)
+{
+    return "remedy-health-" + unit.substr(0, unit.size() - kSuffix.size());
+}
+
+std::string renderHealthService(const HealthcheckSpec& spec, const std::string& probePath)
+{
+    auto name = healthcheckName(spec.unit);
+    // root with CAP_SYS_ADMIN only: that is what systemd asks of a caller
+    // that restarts a unit without polkit. The file system is read-only to
+    // it but for its failure counter.
+    return managedHeader(spec.unit) + "[Unit]\nDescription=remedy health check of " + spec.unit +
+           "\nAfter=" + spec.unit +
+           "\n\n[Service]\nType=oneshot\nExecStart=" + quoteForUnit(probePath, true) + " --unit " + spec.unit + " --timeout " +
+           std::to_string(spec.timeoutSec) + " --failures " + std::to_string(spec.failures) + " " + quoteForUnit(spec.url, true) +
+           "\nRuntimeDirectory=remedy-health\nRuntimeDirectoryPreserve=yes\n"
+           "ProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\nPrivateDevices=yes\nNoNewPrivileges=yes\n"
+           "ProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictNamespaces=yes\n"
+           "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nCapabilityBoundingSet=CAP_SYS_ADMIN\nSystemCallArchitectures=native\n";
+}
+
+std::string renderHealthTimer(const HealthcheckSpec& spec)
+{
+    auto interval = std::to_string(spec.intervalSec) + "s";
+    return managedHeader(spec.unit) + "[Unit]\nDescription=remedy health check of " + spec.unit + ", every " + interval +
+           "\n\n[Timer]\nOnActiveSec=" + interval + "\nOnUnitActiveSec=" + interval +
+           "\n# systemd's default accuracy is a minute.\nAccuracySec=100ms\n\n[Install]\nWantedBy=timers.target\n";
+}
+
+} // namespace remedy

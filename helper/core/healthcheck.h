@@ -1,0 +1,28 @@
+#pragma once
+// The seed's cron health check, as a systemd timer and a oneshot service
+// that runs remedy-healthcheck: it GETs the URL and, after `failures`
+// failures in a row, restarts the unit and says so in the journal.
+
+#include <string>
+
+namespace remedy {
+
+struct HealthcheckSpec {
+    std::string unit;  // the service it watches
+    std::string url;   // http:// or https://
+    unsigned intervalSec = 10;
+    unsigned timeoutSec = 3;
+    unsigned failures = 3;
+};
+
+// Throws InvalidArgument naming the field at fault.
+void validate(const HealthcheckSpec& spec);
+
+// "remedy-health-kontali-backend" for kontali-backend.service; the timer and
+// the service are this name plus ".timer" and ".service".
+std::string healthcheckName(const std::string& unit);
+
+std::string renderHealthService(const HealthcheckSpec& spec, const std::string& probePath);
+std::string renderHealthTimer(const HealthcheckSpec& spec);
+
+} // namespace remedy

@@ -1,0 +1,51 @@
+#pragma once
+// What remedy asks of systemd, as an interface: remedyd implements it over
+// D-Bus (helper/systemd.h), the unit tests with a fake. The checkers of
+// files (systemd-analyze verify, logrotate -d) are here too: both are "will
+// the system accept this file", asked before the file is used.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace remedy {
+
+struct UnitState {
+    std::string loadState;    // "loaded", "not-found", ...
+    std::string activeState;  // "active", "activating", "failed", "inactive", ...
+    std::string subState;     // "running", "auto-restart", ...
+    std::string fragmentPath; // the unit file systemd loaded it from
+    std::string unitFileState;// "enabled", "disabled", ...
+    // Services only:
+    std::string result;       // "success", "oom-kill", "exit-code", ...
+    std::string restart;      // Restart=
+    std::uint32_t mainPid = 0;
+    std::uint32_t nRestarts = 0;
+    std::uint64_t restartUsec = 0;
+    std::uint64_t memoryMax = UINT64_MAX;
+    std::uint64_t memoryHigh = UINT64_MAX;
+};
+
+class ServiceManager {
+public:
+    virtual ~ServiceManager() = default;
+
+    virtual UnitState state(const std::string& unit) = 0;
+    virtual void reload() = 0;
+    virtual void enable(const std::vector<std::string>& units) = 0;
+    virtual void disable(const std::vector<std::string>& units) = 0;
+    // Queue a job and wait for its result: "done", "failed", "timeout",
+    // "dependency", "canceled", "skipped".
+    virtual std::string start(const std::string& unit) = 0;
+    virtual std::string restart(const std::string& unit) = 0;
+    virtual std::string stop(const std::string& unit) = 0;
+    virtual void killMainProcess(const std::string& unit, int signal) = 0;
+    // The unit's last journal lines, oldest first.
+    virtual std::vector<std::string> journal(const std::string& unit, unsigned lines) = 0;
+
+    // Throw InvalidArgument with the checker's words when it rejects the file.
+    virtual void verifyUnit(const std::string& name, const std::string& content) = 0;
+    virtual void verifyLogRotation(const std::string& content) = 0;
+};
+
+} // namespace remedy

@@ -1,0 +1,75 @@
+#include "unit_files.h"
+
+#include "atomic_file.h"
+#include "error.h"
+#include "trusted_path.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace remedy {
+
+std::string managedHeader(const std::string& unit)
+{
+    return std::string(kManagedMarker) + " for " + unit + "; \"remedyctl unit remove " + unit +
+           "\" removes it.\n# Edits here are replaced the next time remedy installs " + unit + ".\n";
+}
+
+bool isManaged(const std::string& content) { return content.rfind(kManagedMarker, 0) == 0; }
+
+ManagedDirectory::ManagedDirectory(int root, const std::string& path) : path_(path)
+{
+    auto components = splitAbsolutePath(path);
+    struct stat st {};
+    if (fstatat(root, path.c_str() + 1, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+        return;  // reads find nothing; writes say the directory is missing
+    components.push_back("any");  // the directory itself is the parent of a file in it
+    dir_ = openTrustedParent(root, components, path);
+}
+
+std::optional<std::string> ManagedDirectory::read(const std::string& name) const
+{
+    if (!dir_)
+        return std::nullopt;
+    struct stat st {};
+    if (fstatat(dir_.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT)
+            return std::nullopt;
+        throw Error(ErrorKind::Failed, "cannot stat " + path_ + "/" + name + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode))
+        throw Error(ErrorKind::InvalidArgument, path_ + "/" + name + " is not a regular file (a link, perhaps); remedy leaves it alone");
+    return readFileAt(dir_.get(), name);
+}
+
+void ManagedDirectory::checkOwnership(const std::string& name, bool force) const
+{
+    auto content = read(name);
+    if (content && !isManaged(*content) && !force)
+        throw Error(ErrorKind::InvalidArgument, path_ + "/" + name +
+                                                    " exists and remedy did not write it; remedy leaves it alone (force to replace it)");
+}
+
+void ManagedDirectory::write(const std::string& name, const std::string& content, bool force) const
+{
+    checkOwnership(name, force);
+    if (!dir_)
+        throw Error(ErrorKind::Unsupported, path_ + " does not exist on this system");
+    replaceFileAt(dir_.get(), name, content, 0644);
+}
+
+bool ManagedDirectory::remove(const std::string& name, bool force) const
+{
+    if (!read(name))
+        return false;
+    checkOwnership(name, force);
+    if (unlinkat(dir_.get(), name.c_str(), 0) != 0)
+        throw Error(ErrorKind::Failed, "cannot delete " + path_ + "/" + name + ": " + std::strerror(errno));
+    fsync(dir_.get());
+    return true;
+}
+
+} // namespace remedy

@@ -1,0 +1,337 @@
+#include "units.h"
+
+#include "error.h"
+#include "unit_files.h"
+#include "unit_name.h"
+
+#include <nlohmann/json.hpp>
+
+#include <grp.h>
+#include <pwd.h>
+#include <csignal>
+#include <thread>
+
+namespace remedy {
+namespace {
+
+constexpr const char* kUnitDir = "/etc/systemd/system";
+constexpr const char* kControlDir = "/etc/systemd/system.control";
+constexpr const char* kLogrotateDir = "/etc/logrotate.d";
+constexpr auto kSettle = std::chrono::seconds(1);
+constexpr unsigned kJournalLines = 10;
+
+std::string baseName(const std::string& unit) { return unit.substr(0, unit.rfind('.')); }
+
+std::string logRotationName(const std::string& unit) { return "remedy-" + baseName(unit); }
+
+std::string primaryGroup(const std::string& user)
+{
+    // getpwnam_r would do as well; remedyd calls this on one thread.
+    if (const passwd* account = getpwnam(user.c_str()))
+        if (const group* primary = getgrgid(account->pw_gid))
+            return primary->gr_name;
+    throw Error(ErrorKind::InvalidArgument, "user: there is no account '" + user + "' on this system");
+}
+
+// Did the service stay up? Type=exec says only that it could be started; a
+// program that exits at once shows within a second.
+bool staysActive(ServiceManager& manager, const std::string& unit)
+{
+    auto deadline = std::chrono::steady_clock::now() + kSettle;
+    do {
+        if (manager.state(unit).activeState != "active")
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return manager.state(unit).activeState == "active";
+}
+
+} // namespace
+
+struct Units::File {
+    const ManagedDirectory& dir;
+    std::string name;
+    std::optional<std::string> wanted;  // nothing: the file must not exist
+    std::optional<std::string> before = std::nullopt;
+
+    std::string path() const { return dir.path() + "/" + name; }
+};
+
+Units::Units(int root, ServiceManager& manager, std::string probePath)
+    : root_(root), manager_(manager), probePath_(std::move(probePath))
+{
+}
+
+Outcome Units::installService(const ServiceSpec& spec, bool force, bool dryRun)
+{
+    validate(spec);
+    ManagedDirectory units(root_, kUnitDir);
+    ManagedDirectory logrotate(root_, kLogrotateDir);
+    std::vector<File> files;
+    files.push_back({units, spec.name, renderService(spec)});
+    std::optional<std::string> rotation;
+    if (spec.logRotation)
+        rotation = renderLogRotation(spec, spec.group.empty() ? primaryGroup(spec.user) : spec.group);
+    else
+        primaryGroup(spec.user);  // an unknown user is the caller's error, not a failed start
+    if (rotation && !logrotate.exists())
+        throw Error(ErrorKind::Unsupported, "log-rotate: logrotate is not installed here (" + std::string(kLogrotateDir) + " is missing)");
+    files.push_back({logrotate, logRotationName(spec.name), rotation});
+    return install(spec.name, std::move(files), force, dryRun);
+}
+
+Outcome Units::installUnit(const std::string& name, const std::string& content, bool force, bool dryRun)
+{
+    validateServiceName(name);
+    if (content.size() > kMaxUnitFileSize)
+        throw Error(ErrorKind::InvalidArgument, "the unit file is larger than " + std::to_string(kMaxUnitFileSize / 1024) + " KiB");
+    if (content.find('\0') != std::string::npos)
+        throw Error(ErrorKind::InvalidArgument, "the unit file has a NUL byte; it is not a text file");
+    auto marked = isManaged(content) ? content : managedHeader(name) + content;
+    ManagedDirectory units(root_, kUnitDir);
+    std::vector<File> files;
+    files.push_back({units, name, marked});
+    return install(name, std::move(files), force, dryRun);
+}
+
+Outcome Units::install(const std::string& name, std::vector<File> files, bool force, bool dryRun)
+{
+    const auto unitPath = std::string(kUnitDir) + "/" + name;
+    auto state = manager_.state(name);
+    if (state.loadState == "loaded" && !state.fragmentPath.empty() && state.fragmentPath != unitPath && !force)
+        throw Error(ErrorKind::InvalidArgument, name + " is already installed from " + state.fragmentPath +
+                                                    "; remedy does not hide it behind a unit of its own (force to do it)");
+    bool same = true;
+    for (auto& file : files) {
+        file.dir.checkOwnership(file.name, force);
+        file.before = file.dir.read(file.name);
+        same = same && file.before == file.wanted;
+    }
+    bool running = state.activeState == "active";
+    bool enabled = state.unitFileState == "enabled";
+    if (same && running && enabled)
+        return {false, {name + " is installed and running as asked"}};
+
+    manager_.verifyUnit(name, *files.front().wanted);
+    for (const auto& file : files)
+        if (file.wanted && file.dir.path() == kLogrotateDir)
+            manager_.verifyLogRotation(*file.wanted);
+
+    Outcome outcome{true, {}};
+    for (const auto& file : files)
+        if (file.before != file.wanted)
+            outcome.actions.push_back((file.wanted ? "write " : "delete ") + file.path());
+    outcome.actions.push_back("reload systemd");
+    if (!enabled)
+        outcome.actions.push_back("enable " + name);
+    bool restart = running && !same;
+    outcome.actions.push_back((restart ? "restart " : "start ") + name);
+    if (dryRun)
+        return outcome;
+
+    auto restore = [&] {
+        for (const auto& file : files) {
+            if (file.before)
+                file.dir.write(file.name, *file.before, true);
+            else
+                file.dir.remove(file.name, true);
+        }
+        manager_.reload();
+    };
+    for (const auto& file : files)
+        if (file.before != file.wanted)
+            file.wanted ? file.dir.write(file.name, *file.wanted, force) : (void)file.dir.remove(file.name, force);
+    std::string jobResult;
+    try {
+        manager_.reload();
+        if (!enabled)
+            manager_.enable({name});
+        jobResult = restart ? manager_.restart(name) : manager_.start(name);
+    } catch (...) {
+        restore();
+        throw;
+    }
+    if (jobResult == "done" && staysActive(manager_, name))
+        return outcome;
+
+    // Failed: what systemd says, then everything back as it was.
+    auto failed = manager_.state(name);
+    auto lines = manager_.journal(name, kJournalLines);
+    manager_.stop(name);
+    if (!enabled)
+        manager_.disable({name});
+    restore();
+    if (running)
+        manager_.start(name);
+    std::string message = name + " did not start: the start job ended '" + jobResult + "', the unit is " + failed.activeState +
+                          (failed.result.empty() ? "" : " (result: " + failed.result + ")") + ". remedy put back what was there before" +
+                          (running ? " and started it again" : "") + ".";
+    if (!lines.empty()) {
+        message += "\nIts last journal lines:";
+        for (const auto& line : lines)
+            message += "\n  " + line;
+    }
+    throw Error(ErrorKind::Failed, message);
+}
+
+Outcome Units::installHealthcheck(const HealthcheckSpec& spec, bool dryRun)
+{
+    validate(spec);
+    auto target = manager_.state(spec.unit);
+    if (target.loadState != "loaded")
+        throw Error(ErrorKind::InvalidArgument, "unit: systemd has no unit " + spec.unit + " (" + target.loadState + ")");
+    auto name = healthcheckName(spec.unit);
+    ManagedDirectory units(root_, kUnitDir);
+    std::vector<File> files;
+    files.push_back({units, name + ".service", renderHealthService(spec, probePath_)});
+    files.push_back({units, name + ".timer", renderHealthTimer(spec)});
+    bool same = true;
+    for (auto& file : files) {
+        file.dir.checkOwnership(file.name, false);
+        file.before = file.dir.read(file.name);
+        same = same && file.before == file.wanted;
+    }
+    auto timer = manager_.state(name + ".timer");
+    if (same && timer.activeState == "active" && timer.unitFileState == "enabled")
+        return {false, {"the health check of " + spec.unit + " is installed and running as asked"}};
+    Outcome outcome{true, {}};
+    for (const auto& file : files)
+        if (file.before != file.wanted)
+            outcome.actions.push_back("write " + file.path());
+    outcome.actions.push_back("reload systemd");
+    outcome.actions.push_back("enable and start " + name + ".timer");
+    if (dryRun)
+        return outcome;
+    for (const auto& file : files)
+        file.dir.write(file.name, *file.wanted, false);
+    manager_.reload();
+    manager_.enable({name + ".timer"});
+    // A restart resets the timer, so a new interval applies at once.
+    auto result = timer.activeState == "active" ? manager_.restart(name + ".timer") : manager_.start(name + ".timer");
+    if (result != "done")
+        throw Error(ErrorKind::Failed, name + ".timer did not start: " + result);
+    return outcome;
+}
+
+Outcome Units::removeHealthcheck(const std::string& unit, bool dryRun)
+{
+    validateServiceName(unit);
+    auto name = healthcheckName(unit);
+    ManagedDirectory units(root_, kUnitDir);
+    Outcome outcome;
+    for (const auto& file : {name + ".timer", name + ".service"})
+        units.checkOwnership(file, false);
+    for (const auto& file : {name + ".timer", name + ".service"})
+        if (units.read(file))
+            outcome.actions.push_back("delete " + units.path() + "/" + file);
+    if (outcome.actions.empty())
+        return {false, {unit + " has no health check"}};
+    outcome.changed = true;
+    outcome.actions.insert(outcome.actions.begin(), "stop and disable " + name + ".timer");
+    outcome.actions.push_back("reload systemd");
+    if (dryRun)
+        return outcome;
+    manager_.stop(name + ".timer");
+    manager_.disable({name + ".timer"});
+    for (const auto& file : {name + ".timer", name + ".service"})
+        units.remove(file, false);
+    manager_.reload();
+    return outcome;
+}
+
+Outcome Units::remove(const std::string& name, bool force, bool dryRun)
+{
+    validateServiceName(name);
+    ManagedDirectory units(root_, kUnitDir);
+    ManagedDirectory logrotate(root_, kLogrotateDir);
+    ManagedDirectory dropIns(root_, std::string(kControlDir) + "/" + name + ".d");
+    units.checkOwnership(name, force);
+    logrotate.checkOwnership(logRotationName(name), force);
+    auto health = removeHealthcheck(name, true);
+
+    Outcome outcome;
+    if (health.changed)
+        outcome.actions = health.actions;
+    bool hasUnit = units.read(name).has_value();
+    if (hasUnit)
+        outcome.actions.insert(outcome.actions.end(), {"stop " + name, "disable " + name, "delete " + units.path() + "/" + name});
+    if (logrotate.read(logRotationName(name)))
+        outcome.actions.push_back("delete " + logrotate.path() + "/" + logRotationName(name));
+    // The drop-ins SetMemoryLimits had systemd write; only with the unit.
+    const std::array<std::string, 2> limits = {"50-MemoryMax.conf", "50-MemoryHigh.conf"};
+    if (hasUnit)
+        for (const auto& file : limits)
+            if (dropIns.read(file))
+                outcome.actions.push_back("delete " + dropIns.path() + "/" + file);
+    if (outcome.actions.empty())
+        return {false, {name + " is not installed"}};
+    outcome.changed = true;
+    outcome.actions.push_back("reload systemd");
+    if (dryRun)
+        return outcome;
+
+    if (health.changed)
+        removeHealthcheck(name, false);
+    if (hasUnit) {
+        manager_.stop(name);
+        manager_.disable({name});
+        units.remove(name, force);
+        for (const auto& file : limits)
+            dropIns.remove(file, true);
+    }
+    logrotate.remove(logRotationName(name), force);
+    manager_.reload();
+    return outcome;
+}
+
+Outcome verifyRestart(ServiceManager& manager, const std::string& unit, std::chrono::milliseconds timeout, bool dryRun,
+                      const std::function<void(double)>& progress)
+{
+    validateServiceName(unit);
+    auto before = manager.state(unit);
+    if (before.loadState != "loaded")
+        throw Error(ErrorKind::InvalidArgument, "systemd has no unit " + unit + " (" + before.loadState + ")");
+    // SIGKILL is an unclean signal: these are the policies that restart on it.
+    bool restarts = before.restart == "always" || before.restart == "on-failure" || before.restart == "on-abnormal" ||
+                    before.restart == "on-abort";
+    if (!restarts)
+        throw Error(ErrorKind::InvalidArgument, unit + " has Restart=" + before.restart +
+                                                    ": systemd would not restart it after a kill. Set a restart policy first "
+                                                    "(remedyctl service create ... --restart always)");
+    if (before.activeState != "active" || before.mainPid == 0)
+        throw Error(ErrorKind::InvalidArgument, unit + " is not running (" + before.activeState + "/" + before.subState +
+                                                    "); there is no process to kill");
+    Outcome outcome{true, {"kill " + unit + "'s main process " + std::to_string(before.mainPid) + " with SIGKILL",
+                           "wait for systemd to start it again"}};
+    if (dryRun)
+        return outcome;
+
+    auto killedAt = std::chrono::steady_clock::now();
+    manager.killMainProcess(unit, SIGKILL);
+    if (progress)
+        progress(0.5);
+    UnitState now;
+    for (;;) {
+        now = manager.state(unit);
+        if (now.activeState == "active" && now.mainPid != 0 && now.mainPid != before.mainPid)
+            break;
+        if (std::chrono::steady_clock::now() - killedAt > timeout)
+            throw Error(ErrorKind::Failed, unit + " was not running again " + std::to_string(timeout.count()) + " ms after the kill (" +
+                                               now.activeState + "/" + now.subState + ", result " + now.result + ")");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    auto recovery = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - killedAt).count();
+    outcome.actions = {"killed " + unit + "'s main process " + std::to_string(before.mainPid) + " with SIGKILL",
+                       "systemd restarted it as process " + std::to_string(now.mainPid) + " in " + std::to_string(std::lround(recovery)) +
+                           " ms (RestartSec " + std::to_string(before.restartUsec / 1000) + " ms)"};
+    outcome.report = nlohmann::json{{"unit", unit},
+                                    {"old_pid", before.mainPid},
+                                    {"new_pid", now.mainPid},
+                                    {"recovery_ms", std::round(recovery * 10) / 10},
+                                    {"restart_sec_ms", before.restartUsec / 1000},
+                                    {"restarts", now.nRestarts}}
+                         .dump();
+    return outcome;
+}
+
+} // namespace remedy

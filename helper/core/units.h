@@ -1,0 +1,49 @@
+#pragma once
+// Installing and removing services: remedy's files in /etc/systemd/system
+// and /etc/logrotate.d, and systemd told about them. An install that fails
+// to start is rolled back: the files as they were, the unit as it was. So a
+// failed install never leaves a half-installed service behind, and the error
+// carries systemd's result and the unit's last journal lines.
+
+#include "healthcheck.h"
+#include "outcome.h"
+#include "service_manager.h"
+#include "service_spec.h"
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace remedy {
+
+inline constexpr std::size_t kMaxUnitFileSize = 64 * 1024;
+
+class Units {
+public:
+    // root: the helper's root directory; probePath: remedy-healthcheck.
+    Units(int root, ServiceManager& manager, std::string probePath);
+
+    Outcome installService(const ServiceSpec& spec, bool force, bool dryRun);
+    // A unit file as the caller wrote it; remedy adds its marker line.
+    Outcome installUnit(const std::string& name, const std::string& content, bool force, bool dryRun);
+    Outcome installHealthcheck(const HealthcheckSpec& spec, bool dryRun);
+    Outcome removeHealthcheck(const std::string& unit, bool dryRun);
+    // The unit, its health check, its log rotation and its memory drop-ins.
+    Outcome remove(const std::string& name, bool force, bool dryRun);
+
+private:
+    struct File;
+    Outcome install(const std::string& name, std::vector<File> files, bool force, bool dryRun);
+
+    int root_;
+    ServiceManager& manager_;
+    std::string probePath_;
+};
+
+// Kills the unit's main process with SIGKILL through systemd and waits until
+// systemd has it running again with a new main process; the report has the
+// time to recovery. Refuses a unit whose Restart= would not restart it.
+Outcome verifyRestart(ServiceManager& manager, const std::string& unit, std::chrono::milliseconds timeout, bool dryRun,
+                      const std::function<void(double)>& progress);
+
+} // namespace remedy
