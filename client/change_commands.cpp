@@ -43,6 +43,8 @@ struct FstabArguments {
     bool dryRun = false;
 };
 
+} // namespace
+
 std::uint64_t sizeArgument(const std::string& text)
 {
     try {
@@ -52,11 +54,9 @@ std::uint64_t sizeArgument(const std::string& text)
     }
 }
 
-// Follows the job and reports it the same way for every swap command.
-int finishJob(HelperClient& helper, const GlobalOptions& global, const sdbus::ObjectPath& job, const std::string& path,
-              bool dryRun, const std::string& done)
+JobResult followJob(HelperClient& helper, const GlobalOptions& global, const sdbus::ObjectPath& job, const std::string& target)
 {
-    ProgressBar bar(!global.json && !global.quiet && isatty(STDERR_FILENO), path);
+    ProgressBar bar(!global.json && !global.quiet && isatty(STDERR_FILENO), target);
     auto result = helper.waitForJob(job, [&bar](double fraction) { bar.update(fraction); });
     // The last progress signal may still be queued when the job is seen finished.
     if (result.success)
@@ -64,15 +64,23 @@ int finishJob(HelperClient& helper, const GlobalOptions& global, const sdbus::Ob
     bar.finish();
     if (!result.success)
         throw sdbus::Error(result.errorName.empty() ? errorName(ErrorKind::Failed) : result.errorName, result.message);
+    return result;
+}
+
+int finishJob(HelperClient& helper, const GlobalOptions& global, const sdbus::ObjectPath& job, const std::string& target,
+              bool dryRun, const std::string& done, const char* targetKey)
+{
+    auto result = followJob(helper, global, job, target);
     if (global.json) {
-        std::cout << nlohmann::json{{"changed", result.changed && !dryRun}, {"dry_run", dryRun}, {"path", path}, {"actions", result.actions}}.dump()
+        std::cout << nlohmann::json{{"changed", result.changed && !dryRun}, {"dry_run", dryRun}, {targetKey, target}, {"actions", result.actions}}
+                         .dump()
                   << '\n';
         return kSuccess;
     }
     if (global.quiet)
         return kSuccess;
     if (!result.changed)
-        std::cout << "Unchanged: " << (result.actions.empty() ? path : result.actions.front()) << '\n';
+        std::cout << "Unchanged: " << (result.actions.empty() ? target : result.actions.front()) << '\n';
     else
         std::cout << (dryRun ? "Would do, in this order:" : done) << '\n';
     if (result.changed)
@@ -80,6 +88,8 @@ int finishJob(HelperClient& helper, const GlobalOptions& global, const sdbus::Ob
             std::cout << "  - " << action << '\n';
     return kSuccess;
 }
+
+namespace {
 
 int swapStatus(HelperClient& helper, const GlobalOptions& global)
 {

@@ -89,6 +89,7 @@ JobResult HelperClient::waitForJob(const sdbus::ObjectPath& path, const std::fun
     result.actions = state.at("Actions").get<std::vector<std::string>>();
     result.errorName = state.at("ErrorName").get<std::string>();
     result.message = state.at("Message").get<std::string>();
+    result.report = state.at("Report").get<std::string>();
     return result;
 }
 

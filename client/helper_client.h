@@ -38,6 +38,7 @@ struct JobResult {
     std::vector<std::string> actions;
     std::string errorName;
     std::string message;
+    std::string report = "{}";  // operation-specific JSON
 };
 
 class LogControlProxy final : public sdbus::ProxyInterfaces<org::freedesktop::LogControl1_proxy> {

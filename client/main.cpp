@@ -5,6 +5,7 @@
 #include "exit_codes.h"
 #include "helper_client.h"
 #include "change_commands.h"
+#include "service_commands.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
@@ -64,6 +65,7 @@ int main(int argc, char** argv)
 
     std::function<int(HelperClient&, const GlobalOptions&)> run;
     addChangeCommands(app, run);
+    addServiceCommands(app, run);
 
     try {
         app.parse(argc, argv);

@@ -166,6 +166,7 @@ int main(int argc, char** argv)
     }
     unsigned failures = readCounter(counter) + 1;
     std::printf("health check of %s failed (%u of %u): %s\n", args.unit.c_str(), failures, args.failures, reason.c_str());
+    std::fflush(stdout);
     if (failures < args.failures) {
         writeCounter(counter, failures);
         return 1;

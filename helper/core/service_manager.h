@@ -40,8 +40,9 @@ public:
     virtual std::string restart(const std::string& unit) = 0;
     virtual std::string stop(const std::string& unit) = 0;
     virtual void killMainProcess(const std::string& unit, int signal) = 0;
-    // The unit's last journal lines, oldest first.
-    virtual std::vector<std::string> journal(const std::string& unit, unsigned lines) = 0;
+    // The unit's last journal lines since `since` (CLOCK_REALTIME, µs),
+    // oldest first.
+    virtual std::vector<std::string> journal(const std::string& unit, unsigned lines, std::uint64_t since) = 0;
 
     // Throw InvalidArgument with the checker's words when it rejects the file.
     virtual void verifyUnit(const std::string& name, const std::string& content) = 0;

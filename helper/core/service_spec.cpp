@@ -173,7 +173,7 @@ std::string renderService(const ServiceSpec& spec)
     if (!spec.group.empty())
         text += "Group=" + spec.group + "\n";
     if (!spec.workingDirectory.empty())
-        text += "WorkingDirectory=" + quoteForUnit(spec.workingDirectory, false) + "\n";
+        text += "WorkingDirectory=" + std::regex_replace(spec.workingDirectory, std::regex("%"), "%%") + "\n";  // not unquoted by systemd
     for (const auto& [key, value] : spec.environment)
         text += "Environment=" + quoteForUnit(key + "=" + value, false) + "\n";
     text += "ExecStart=";

@@ -141,6 +141,7 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
     for (const auto& file : files)
         if (file.before != file.wanted)
             file.wanted ? file.dir.write(file.name, *file.wanted, force) : (void)file.dir.remove(file.name, force);
+    auto startedAt = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
     std::string jobResult;
     try {
         manager_.reload();
@@ -156,7 +157,7 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
 
     // Failed: what systemd says, then everything back as it was.
     auto failed = manager_.state(name);
-    auto lines = manager_.journal(name, kJournalLines);
+    auto lines = manager_.journal(name, kJournalLines, static_cast<std::uint64_t>(startedAt.count()));
     manager_.stop(name);
     if (!enabled)
         manager_.disable({name});
@@ -251,7 +252,7 @@ Outcome Units::remove(const std::string& name, bool force, bool dryRun)
 
     Outcome outcome;
     if (health.changed)
-        outcome.actions = health.actions;
+        outcome.actions.assign(health.actions.begin(), health.actions.end() - 1);  // one reload at the end does
     bool hasUnit = units.read(name).has_value();
     if (hasUnit)
         outcome.actions.insert(outcome.actions.end(), {"stop " + name, "disable " + name, "delete " + units.path() + "/" + name});
