@@ -62,6 +62,21 @@ std::uint32_t seconds(const std::string& text, const char* what)
     return static_cast<std::uint32_t>(ms / 1000);
 }
 
+bool validUtf8(const std::string& text)
+{
+    for (std::size_t i = 0; i < text.size();) {
+        auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+        if (length == 0 || i + length > text.size())
+            return false;
+        for (std::size_t k = 1; k < length; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2)
+                return false;
+        i += length;
+    }
+    return true;
+}
+
 int serviceCreate(HelperClient& helper, const GlobalOptions& global, const ServiceArguments& args)
 {
     auto command = args.command.empty() ? splitWords(args.exec) : args.command;
@@ -111,6 +126,11 @@ int unitInstall(HelperClient& helper, const GlobalOptions& global, const UnitFil
             usageError("cannot read " + args.file);
         content.assign(std::istreambuf_iterator<char>(in), {});
     }
+    // D-Bus strings are UTF-8 without NUL: say so rather than fail in transit.
+    if (content.find('\0') != std::string::npos)
+        usageError(args.file + " has a NUL byte; a unit file is text");
+    if (!validUtf8(content))
+        usageError(args.file + " is not UTF-8 text");
     auto name = args.name;
     if (name.empty()) {
         if (args.file == "-")

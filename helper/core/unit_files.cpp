@@ -45,6 +45,16 @@ std::optional<std::string> ManagedDirectory::read(const std::string& name) const
     return readFileAt(dir_.get(), name);
 }
 
+void ManagedDirectory::removeIfEmpty(int root) const
+{
+    if (!dir_)
+        return;
+    auto components = splitAbsolutePath(path_);
+    auto parent = openTrustedParent(root, components, path_);
+    if (unlinkat(parent.get(), components.back().c_str(), AT_REMOVEDIR) != 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
+        throw Error(ErrorKind::Failed, "cannot delete " + path_ + ": " + std::strerror(errno));
+}
+
 void ManagedDirectory::checkOwnership(const std::string& name, bool force) const
 {
     auto content = read(name);

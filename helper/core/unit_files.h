@@ -36,6 +36,9 @@ public:
     // Deletes; false when there was nothing. Same refusal as write().
     bool remove(const std::string& name, bool force) const;
 
+    // Deletes the directory itself if nothing is left in it.
+    void removeIfEmpty(int root) const;
+
     // Throws the refusal write() and remove() would.
     void checkOwnership(const std::string& name, bool force) const;
 

@@ -279,6 +279,7 @@ Outcome Units::remove(const std::string& name, bool force, bool dryRun)
         units.remove(name, force);
         for (const auto& file : limits)
             dropIns.remove(file, true);
+        dropIns.removeIfEmpty(root_);
     }
     logrotate.remove(logRotationName(name), force);
     manager_.reload();

@@ -2,7 +2,7 @@
 // and reached the way users reach it: an unprivileged remedyctl, the system
 // bus, activation through systemd, polkit.service.
 
-#include "process.h"
+#include "system_tier.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,82 +17,7 @@ using namespace remedy::test;
 
 namespace {
 
-const std::string kSandboxScript = REMEDY_SOURCE_DIR "/tests/support/sandbox";
-
-class SystemTier : public testing::Test {
-protected:
-    static void SetUpTestSuite()
-    {
-        dir_ = "/tmp/remedy-system-" + std::to_string(getpid());
-        // A real ext4 disk at /srv/swap for swap (the sandbox's / is an
-        // overlay); this test runs in a mount namespace of its own
-        // (tests/CMakeLists.txt), so /srv is a tmpfs here only.
-        ASSERT_EQ(run({"sh", "-c",
-                       "truncate -s 256M " + dir_ + ".img && mkfs.ext4 -q " + dir_ + ".img && mount -t tmpfs -o mode=0755 srv /srv && "
-                       "mkdir /srv/swap && mount -o loop " + dir_ + ".img /srv/swap"})
-                      .exitCode,
-                  0);
-        setenv("REMEDY_SANDBOX_BINDS", "/srv/swap", 1);
-        auto started = run({kSandboxScript, "start", dir_, REMEDY_BUILD_DIR});
-        ASSERT_EQ(started.exitCode, 0) << started.err;
-        // The admin's way to tune the helper: a drop-in. A short idle timeout
-        // lets the test watch it exit.
-        ASSERT_EQ(inside({"mkdir", "-p", "/etc/systemd/system/remedyd.service.d"}).exitCode, 0);
-        ASSERT_EQ(inside({"sh", "-c",
-                          "printf '[Service]\\nExecStart=\\nExecStart=/usr/libexec/remedyd --idle-timeout 2\\n' "
-                          ">/etc/systemd/system/remedyd.service.d/idle.conf && systemctl daemon-reload"})
-                      .exitCode,
-                  0);
-    }
-
-    static void TearDownTestSuite()
-    {
-        run({"swapoff", "/srv/swap/swapfile"});
-        auto stopped = run({kSandboxScript, "stop", dir_});
-        EXPECT_EQ(stopped.exitCode, 0) << stopped.err;
-        run({"umount", "/srv/swap"});
-        std::filesystem::remove(dir_ + ".img");
-        EXPECT_FALSE(std::filesystem::exists(dir_));
-    }
-
-    static Outcome inside(std::vector<std::string> argv)
-    {
-        argv.insert(argv.begin(), {kSandboxScript, "run", dir_});
-        return run(argv);
-    }
-
-    static Outcome insideAs(const std::string& user, std::vector<std::string> argv)
-    {
-        argv.insert(argv.begin(), {"runuser", "-u", user, "--"});
-        return inside(argv);
-    }
-
-    static std::string unitProperty(const std::string& property)
-    {
-        auto got = inside({"systemctl", "show", "remedyd.service", "-P", property});
-        return got.out.substr(0, got.out.find('\n'));
-    }
-
-    static bool waitForState(const std::string& state, std::chrono::seconds limit)
-    {
-        auto deadline = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < deadline) {
-            if (unitProperty("ActiveState") == state)
-                return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return false;
-    }
-
-    static std::string journal()
-    {
-        return inside({"journalctl", "-u", "remedyd.service", "-o", "json", "--no-pager"}).out;
-    }
-
-    static std::string dir_;
-};
-
-std::string SystemTier::dir_;
+const auto* const kSandbox = testing::AddGlobalTestEnvironment(new Sandbox);
 
 TEST_F(SystemTier, UnprivilegedStatusActivatesTheHardenedUnit)
 {

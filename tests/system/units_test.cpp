@@ -1,0 +1,271 @@
+// System tier, issue "services that survive": a member of group remedy
+// installs the seed's backend as a service through remedyd and systemd,
+// watches systemd restart it after a kill, a hang and an OOM kill, and
+// removes it; the ugly requests are refused with nothing written.
+
+#include "system_tier.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace remedy::test;
+
+namespace {
+
+const char* kBackend = "kontali-backend.service";
+const char* kHealthMessageId = "5b1b7c1ef4c54f5e9c6a1d1f1ad0c0de";
+
+class Units : public SystemTier {
+protected:
+    void SetUp() override
+    {
+        // The backend's own account and a page it serves, as on the seed's box.
+        inside({"useradd", "--system", "--no-create-home", "kontali"});
+        ASSERT_EQ(inside({"sh", "-c", "mkdir -p /srv/kontali && echo ok >/srv/kontali/health && chmod -R a+rX /srv/kontali"}).exitCode, 0);
+    }
+
+    static Outcome member(std::vector<std::string> argv)
+    {
+        argv.insert(argv.begin(), "remedyctl");
+        return insideAs("remedy-member", argv);
+    }
+
+    static Outcome createBackend(const std::string& port, std::vector<std::string> extra = {})
+    {
+        std::vector<std::string> argv = {"--json", "service", "create", kBackend, "--user", "kontali", "-C", "/srv/kontali",
+                                         "--memory-max", "256M", "--restart-sec", "100ms", "--start-limit-interval", "0",
+                                         "--logs-dir", "kontali", "--log-rotate"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.insert(argv.end(), {"--", "/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1", port});
+        return member(argv);
+    }
+
+    static std::string fetch(const std::string& url)
+    {
+        return inside({"python3", "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=2).read().decode(), end='')",
+                       url})
+            .out;
+    }
+
+    // Every file under the directories remedy writes, with its checksum.
+    static std::string systemFiles()
+    {
+        return inside({"sh", "-c", "find /etc/systemd/system /etc/systemd/system.control /etc/logrotate.d -type f -exec md5sum {} + 2>/dev/null | sort"})
+            .out;
+    }
+
+    static bool waitFor(const std::function<bool()>& condition, std::chrono::seconds limit)
+    {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (condition())
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return condition();
+    }
+};
+
+TEST_F(Units, AMemberInstallsTheBackendAndSystemdRestartsItAfterAKill)
+{
+    auto created = createBackend("8081");
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    EXPECT_EQ(nlohmann::json::parse(created.out)["changed"], true);
+    EXPECT_EQ(show(kBackend, "ActiveState"), "active");
+    EXPECT_EQ(show(kBackend, "UnitFileState"), "enabled");
+    EXPECT_EQ(show(kBackend, "Restart"), "always");
+    EXPECT_EQ(show(kBackend, "MemoryMax"), std::to_string(256 << 20));
+    EXPECT_EQ(show(kBackend, "User"), "kontali");
+    // It answers; the logs directory is the service's; rotation is configured.
+    EXPECT_TRUE(waitFor([] { return fetch("http://127.0.0.1:8081/health") == "ok\n"; }, std::chrono::seconds(10)));
+    EXPECT_EQ(inside({"stat", "-c", "%U", "/var/log/kontali"}).out, "kontali\n");
+    EXPECT_EQ(inside({"logrotate", "-d", "/etc/logrotate.d/remedy-kontali-backend"}).exitCode, 0);
+
+    // The same spec again: unchanged, and the service is not restarted.
+    auto pid = show(kBackend, "MainPID");
+    auto again = createBackend("8081");
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_EQ(nlohmann::json::parse(again.out)["changed"], false);
+    EXPECT_EQ(show(kBackend, "MainPID"), pid);
+
+    auto verified = member({"--json", "verify-restart", kBackend});
+    ASSERT_EQ(verified.exitCode, 0) << verified.err;
+    auto report = nlohmann::json::parse(verified.out);
+    EXPECT_EQ(std::to_string(report["old_pid"].get<unsigned>()), pid);
+    EXPECT_NE(report["new_pid"], report["old_pid"]);
+    EXPECT_EQ(std::to_string(report["new_pid"].get<unsigned>()), show(kBackend, "MainPID"));
+    EXPECT_LT(report["recovery_ms"].get<double>(), 2000);
+    EXPECT_GE(report["recovery_ms"].get<double>(), 100);  // RestartSec is the floor
+    EXPECT_EQ(show(kBackend, "ActiveState"), "active");
+
+    // A changed spec restarts it with the new definition.
+    auto changed = createBackend("8081", {"--memory-high", "200M"});
+    ASSERT_EQ(changed.exitCode, 0) << changed.err;
+    EXPECT_EQ(nlohmann::json::parse(changed.out)["changed"], true);
+    EXPECT_EQ(show(kBackend, "MemoryHigh"), std::to_string(200 << 20));
+    EXPECT_NE(show(kBackend, "MainPID"), report["new_pid"].dump());
+}
+
+TEST_F(Units, AHealthCheckRestartsAHungBackendAndSaysSoInTheJournal)
+{
+    ASSERT_EQ(createBackend("8081").exitCode, 0);
+    auto added = member({"--json", "health", "add", kBackend, "--url", "http://127.0.0.1:8081/health", "--interval", "2s", "--timeout",
+                         "1s", "--failures", "3"});
+    ASSERT_EQ(added.exitCode, 0) << added.err;
+    EXPECT_EQ(show("remedy-health-kontali-backend.timer", "ActiveState"), "active");
+    auto again = member({"--json", "health", "add", kBackend, "--url", "http://127.0.0.1:8081/health", "--interval", "2s", "--timeout",
+                         "1s", "--failures", "3"});
+    EXPECT_EQ(nlohmann::json::parse(again.out)["changed"], false) << again.out;
+
+    // A healthy backend is left alone for a few probes.
+    auto pid = show(kBackend, "MainPID");
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ASSERT_EQ(show(kBackend, "MainPID"), pid);
+    EXPECT_EQ(show("remedy-health-kontali-backend.service", "Result"), "success");
+
+    // Hung: alive, but it answers nothing.
+    auto hungAt = std::chrono::steady_clock::now();
+    ASSERT_EQ(inside({"kill", "-STOP", pid}).exitCode, 0);
+    bool restarted = waitFor([&] { return show(kBackend, "MainPID") != pid && show(kBackend, "ActiveState") == "active"; },
+                             std::chrono::seconds(2 * 3 + 10));
+    auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - hungAt).count();
+    ASSERT_TRUE(restarted) << inside({"journalctl", "-u", "remedy-health-kontali-backend.service", "--no-pager"}).out;
+    EXPECT_LE(took, 2 * 3 + 4) << "interval x failures, plus a probe's timeout and the timer's slack";
+    auto entry = inside({"journalctl", std::string("MESSAGE_ID=") + kHealthMessageId, "REMEDY_UNIT=" + std::string(kBackend), "-o", "json",
+                         "--no-pager"});
+    ASSERT_FALSE(entry.out.empty());
+    auto record = nlohmann::json::parse(entry.out.substr(0, entry.out.find('\n')));
+    EXPECT_EQ(record["REMEDY_URL"], "http://127.0.0.1:8081/health");
+    EXPECT_NE(record["MESSAGE"].get<std::string>().find("hang detected"), std::string::npos);
+
+    auto removed = member({"--json", "health", "remove", kBackend});
+    ASSERT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_EQ(inside({"test", "-e", "/etc/systemd/system/remedy-health-kontali-backend.timer"}).exitCode, 1);
+}
+
+TEST_F(Units, AServiceAboveItsMemoryMaxIsKilledInItsCgroupAndRestartedWhileItsNeighbourRuns)
+{
+    ASSERT_EQ(createBackend("8081").exitCode, 0);
+    auto neighbour = show(kBackend, "MainPID");
+    // It allocates after two seconds, so the install itself succeeds (a hog
+    // killed within remedy's one-second start check is rolled back).
+    auto hog = member({"--json", "service", "create", "memory-hog.service", "--user", "kontali", "--memory-max", "32M", "--restart-sec",
+                       "500ms", "--start-limit-interval", "0", "--", "/bin/sh", "-c", "sleep 2; exec tail /dev/zero"});
+    ASSERT_EQ(hog.exitCode, 0) << hog.err;
+    bool killed = waitFor([] { return std::stoi(show("memory-hog.service", "NRestarts")) >= 1; }, std::chrono::seconds(20));
+    ASSERT_TRUE(killed);
+    // The kernel's word, as remedyctl diagnose reads it: a memory cgroup kill in that unit.
+    auto diagnosis = nlohmann::json::parse(member({"--json", "diagnose"}).out);
+    bool found = false;
+    for (const auto& kill : diagnosis["oom_kills"])
+        found = found || (kill.value("unit", "") == "memory-hog.service" && kill.value("kind", "") == "cgroup");
+    EXPECT_TRUE(found) << diagnosis["oom_kills"].dump();
+    EXPECT_EQ(show(kBackend, "MainPID"), neighbour);
+    EXPECT_EQ(show(kBackend, "ActiveState"), "active");
+    ASSERT_EQ(member({"unit", "remove", "memory-hog.service"}).exitCode, 0);
+}
+
+TEST_F(Units, AServiceThatDoesNotStartIsRolledBackWithItsJournal)
+{
+    auto before = systemFiles();
+    auto failed = member({"service", "create", "broken.service", "--user", "kontali", "--", "/bin/sh", "-c",
+                          "echo cannot open the database >&2; exit 3"});
+    EXPECT_EQ(failed.exitCode, 1);
+    EXPECT_NE(failed.err.find("did not start"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("cannot open the database"), std::string::npos) << failed.err;
+    EXPECT_EQ(systemFiles(), before);
+    EXPECT_NE(show("broken.service", "UnitFileState"), "enabled");
+}
+
+TEST_F(Units, ARawUnitFileIsVerifiedInstalledAndRemovedWithoutATrace)
+{
+    auto before = systemFiles();
+    ASSERT_EQ(inside({"sh", "-c",
+                      "mkdir -p /tmp/seed && printf '[Unit]\\nDescription=Kontali backend (the seed'\"'\"'s unit)\\n\\n[Service]\\n"
+                      "User=kontali\\nWorkingDirectory=/srv/kontali\\nExecStart=/usr/bin/python3 -m http.server --bind 127.0.0.1 8082\\n"
+                      "Restart=always\\nRestartSec=5\\nMemoryMax=2G\\n\\n[Install]\\nWantedBy=multi-user.target\\n' "
+                      ">/tmp/seed/kontali-web.service && chmod a+r /tmp/seed/kontali-web.service"})
+                  .exitCode,
+              0);
+    auto installed = member({"--json", "unit", "install", "/tmp/seed/kontali-web.service"});
+    ASSERT_EQ(installed.exitCode, 0) << installed.err;
+    EXPECT_EQ(show("kontali-web.service", "ActiveState"), "active");
+    EXPECT_EQ(inside({"head", "-c", "19", "/etc/systemd/system/kontali-web.service"}).out, "# Managed by remedy");
+    ASSERT_EQ(member({"--json", "unit", "limits", "kontali-web.service", "--memory-max", "1G"}).exitCode, 0);
+    ASSERT_EQ(member({"health", "add", "kontali-web.service", "--url", "http://127.0.0.1:8082/"}).exitCode, 0);
+
+    auto removed = member({"--json", "unit", "remove", "kontali-web.service"});
+    ASSERT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_EQ(nlohmann::json::parse(removed.out)["changed"], true);
+    EXPECT_EQ(systemFiles(), before);
+    EXPECT_EQ(inside({"grep", "-rl", "Managed by remedy.*kontali-web", "/etc/systemd", "/etc/logrotate.d"}).out, "");
+    EXPECT_EQ(show("kontali-web.service", "LoadState"), "not-found");
+    auto again = member({"--json", "unit", "remove", "kontali-web.service"});
+    EXPECT_EQ(nlohmann::json::parse(again.out)["changed"], false);
+}
+
+TEST_F(Units, BadRequestsAreRefusedWithAClearErrorAndNothingWritten)
+{
+    ASSERT_EQ(inside({"sh", "-c",
+                      "printf '[Service]\\nExecStart=/bin/sleep infinity\\n' >/etc/systemd/system/admins-own.service && "
+                      "printf '[Service]\\nExecStart=bin/sleep\\n' >/tmp/rejected.service && "
+                      "printf '[Service]\\nExecStart=/bin/true\\0\\n' >/tmp/nul.service && "
+                      "head -c 70000 /dev/zero | tr '\\0' '#' >/tmp/huge.service && chmod a+r /tmp/*.service && "
+                      "systemctl daemon-reload && systemctl start admins-own.service"})
+                  .exitCode,
+              0);
+    auto before = systemFiles();
+    auto refused = [&](std::vector<std::string> argv, int code, const std::string& says) {
+        auto got = member(argv);
+        EXPECT_EQ(got.exitCode, code) << argv[1] << " " << argv.back() << ": " << got.err;
+        EXPECT_NE(got.err.find(says), std::string::npos) << got.err;
+    };
+    std::vector<std::string> badNames = {"../x.service", "a b.service", "foo", "", std::string(300, 'a') + ".service",
+                                         "dbus.service", "systemd-journald.service", "remedyd.service", "polkit.service"};
+    for (const auto& name : badNames) {
+        refused({"service", "create", name, "--user", "kontali", "--", "/bin/sleep", "1"}, 2, "");
+        refused({"unit", "remove", name}, 2, "");
+    }
+    refused({"service", "create", "app.service", "--user", "root", "--", "/bin/sleep", "1"}, 2, "root");
+    refused({"service", "create", "app.service", "--user", "kontali", "--", "sleep", "1"}, 2, "exec-start");
+    refused({"service", "create", "app.service", "--user", "no-such-user", "--", "/bin/sleep", "1"}, 2, "no-such-user");
+    refused({"service", "create", "app.service", "--user", "kontali", "--memory-max", "1K", "--", "/bin/sleep", "1"}, 2, "memory-max");
+    refused({"service", "create", "app.service", "--user", "kontali", "--restart", "sometimes", "--", "/bin/sleep", "1"}, 2, "restart");
+    refused({"service", "create", "app.service", "--user", "kontali", "-E", "A=b\nExecStartPre=/bin/sh", "--", "/bin/sleep", "1"}, 2,
+            "control character");
+    refused({"service", "create", "app.service", "--user", "kontali", "--log-rotate", "--", "/bin/sleep", "1"}, 2, "logs-directory");
+    refused({"service", "create", "admins-own.service", "--user", "kontali", "--", "/bin/sleep", "1"}, 2, "did not write");
+    refused({"unit", "remove", "admins-own.service"}, 2, "did not write");
+    refused({"unit", "install", "/tmp/rejected.service"}, 2, "systemd-analyze verify");
+    refused({"unit", "install", "/tmp/nul.service"}, 2, "NUL");  // D-Bus cannot carry it: remedyctl refuses
+    refused({"unit", "install", "/tmp/huge.service"}, 2, "64 KiB");
+    refused({"health", "add", "admins-own.service", "--url", "ftp://127.0.0.1/"}, 2, "http");
+    refused({"health", "add", "no-such.service", "--url", "http://127.0.0.1/"}, 2, "no-such.service");
+    refused({"verify-restart", "admins-own.service"}, 2, "Restart=no");
+    refused({"verify-restart", "no-such.service"}, 2, "no-such.service");
+
+    auto outsider = insideAs("remedy-outsider", {"remedyctl", "--no-ask-password", "service", "create", "app.service", "--user", "kontali",
+                                                 "--", "/bin/sleep", "infinity"});
+    EXPECT_EQ(outsider.exitCode, 4) << outsider.err;
+    EXPECT_NE(outsider.err.find("org.remedy.unit.manage"), std::string::npos) << outsider.err;
+    auto outsiderKill = insideAs("remedy-outsider", {"remedyctl", "--no-ask-password", "verify-restart", kBackend});
+    EXPECT_EQ(outsiderKill.exitCode, 4) << outsiderKill.err;
+
+    // A dry run says what it would do and does it not.
+    auto dry = member({"--json", "service", "create", "app.service", "--user", "kontali", "--dry-run", "--", "/bin/sleep", "infinity"});
+    ASSERT_EQ(dry.exitCode, 0) << dry.err;
+    EXPECT_EQ(nlohmann::json::parse(dry.out)["dry_run"], true);
+    EXPECT_EQ(systemFiles(), before);
+    EXPECT_EQ(show("admins-own.service", "ActiveState"), "active");
+    inside({"sh", "-c", "systemctl stop admins-own.service; rm /etc/systemd/system/admins-own.service; systemctl daemon-reload"});
+}
+
+TEST_F(Units, TheBackendIsRemovedLast)
+{
+    auto removed = member({"--json", "unit", "remove", kBackend});
+    ASSERT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_EQ(inside({"grep", "-rl", "Managed by remedy", "/etc/systemd", "/etc/logrotate.d"}).out, "");
+    EXPECT_EQ(inside({"find", "/etc/systemd/system.control", "-name", "kontali*"}).out, "");
+}
+
+} // namespace
