@@ -17,7 +17,6 @@ namespace {
 constexpr const char* kUnitDir = "/etc/systemd/system";
 constexpr const char* kControlDir = "/etc/systemd/system.control";
 constexpr const char* kLogrotateDir = "/etc/logrotate.d";
-constexpr auto kSettle = std::chrono::seconds(1);
 constexpr unsigned kJournalLines = 10;
 
 std::string baseName(const std::string& unit) { return unit.substr(0, unit.rfind('.')); }
@@ -35,9 +34,9 @@ std::string primaryGroup(const std::string& user)
 
 // Did the service stay up? Type=exec says only that it could be started; a
 // program that exits at once shows within a second.
-bool staysActive(ServiceManager& manager, const std::string& unit)
+bool staysActive(ServiceManager& manager, const std::string& unit, std::chrono::milliseconds settle)
 {
-    auto deadline = std::chrono::steady_clock::now() + kSettle;
+    auto deadline = std::chrono::steady_clock::now() + settle;
     do {
         if (manager.state(unit).activeState != "active")
             return false;
@@ -57,8 +56,8 @@ struct Units::File {
     std::string path() const { return dir.path() + "/" + name; }
 };
 
-Units::Units(int root, ServiceManager& manager, std::string probePath)
-    : root_(root), manager_(manager), probePath_(std::move(probePath))
+Units::Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle)
+    : root_(root), manager_(manager), probePath_(std::move(probePath)), settle_(settle)
 {
 }
 
@@ -152,7 +151,7 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
         restore();
         throw;
     }
-    if (jobResult == "done" && staysActive(manager_, name))
+    if (jobResult == "done" && staysActive(manager_, name, settle_))
         return outcome;
 
     // Failed: what systemd says, then everything back as it was.

@@ -20,8 +20,9 @@ inline constexpr std::size_t kMaxUnitFileSize = 64 * 1024;
 
 class Units {
 public:
-    // root: the helper's root directory; probePath: remedy-healthcheck.
-    Units(int root, ServiceManager& manager, std::string probePath);
+    // root: the helper's root directory; probePath: remedy-healthcheck;
+    // settle: how long a started service must stay up to count as started.
+    Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle = std::chrono::seconds(1));
 
     Outcome installService(const ServiceSpec& spec, bool force, bool dryRun);
     // A unit file as the caller wrote it; remedy adds its marker line.
@@ -38,6 +39,7 @@ private:
     int root_;
     ServiceManager& manager_;
     std::string probePath_;
+    std::chrono::milliseconds settle_;
 };
 
 // Kills the unit's main process with SIGKILL through systemd and waits until

@@ -1,0 +1,356 @@
+// Installing and removing units against a real directory tree with systemd
+// faked, so that every answer systemd can give (a failed start, a unit of a
+// package's, a restart that never comes) can be given. Proof against the
+// real systemd is in the system tier (tests/system/units_test.cpp).
+
+#include "core/error.h"
+#include "core/trusted_path.h"
+#include "core/unit_files.h"
+#include "core/units.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace remedy;
+namespace fs = std::filesystem;
+
+namespace {
+
+class FakeSystemd final : public ServiceManager {
+public:
+    std::map<std::string, UnitState> units;
+    std::vector<std::string> calls;
+    std::string startResult = "done";
+    bool exitsAtOnce = false;  // the job succeeds, the program ends at once
+    bool rejectUnit = false;
+    int restartAfterPolls = 2;  // after a kill: "activating" this many times
+    std::uint32_t nextPid = 100;
+
+    UnitState state(const std::string& unit) override
+    {
+        auto& state = units[unit];
+        if (state.loadState.empty())
+            state.loadState = "not-found", state.activeState = "inactive";
+        if (state.activeState == "activating" && --pollsLeft_ <= 0)
+            state.activeState = "active", state.mainPid = nextPid++, ++state.nRestarts;
+        return state;
+    }
+    void reload() override { calls.push_back("reload"); }
+    void enable(const std::vector<std::string>& list) override
+    {
+        calls.push_back("enable " + list.front());
+        units[list.front()].unitFileState = "enabled";
+    }
+    void disable(const std::vector<std::string>& list) override
+    {
+        calls.push_back("disable " + list.front());
+        units[list.front()].unitFileState = "disabled";
+    }
+    std::string start(const std::string& unit) override { return run("start", unit); }
+    std::string restart(const std::string& unit) override { return run("restart", unit); }
+    std::string stop(const std::string& unit) override
+    {
+        calls.push_back("stop " + unit);
+        units[unit].activeState = "inactive";
+        units[unit].mainPid = 0;
+        return "done";
+    }
+    void killMainProcess(const std::string& unit, int signal) override
+    {
+        calls.push_back("kill " + unit + " " + std::to_string(signal));
+        units[unit].activeState = "activating";
+        pollsLeft_ = restartAfterPolls;
+    }
+    std::vector<std::string> journal(const std::string&, unsigned, std::uint64_t) override { return {"ImportError: no module named app"}; }
+    void verifyUnit(const std::string& name, const std::string&) override
+    {
+        calls.push_back("verify " + name);
+        if (rejectUnit)
+            throw Error(ErrorKind::InvalidArgument, "systemd-analyze verify rejects the unit");
+    }
+    void verifyLogRotation(const std::string&) override { calls.push_back("verify logrotate"); }
+
+private:
+    std::string run(const std::string& verb, const std::string& unit)
+    {
+        calls.push_back(verb + " " + unit);
+        auto& state = units[unit];
+        state.loadState = "loaded";
+        state.fragmentPath = "/etc/systemd/system/" + unit;
+        state.restart = "always";
+        if (startResult == "done" && exitsAtOnce)
+            state.activeState = "activating", state.subState = "auto-restart", state.result = "exit-code", pollsLeft_ = restartAfterPolls;
+        else if (startResult == "done")
+            state.activeState = "active", state.mainPid = nextPid++;
+        else
+            state.activeState = "failed", state.result = "exit-code";
+        return startResult;
+    }
+    int pollsLeft_ = 0;
+};
+
+class UnitsOnDisk : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (geteuid() != 0)
+            GTEST_SKIP() << "needs root (remedy trusts only root's directories)";
+        root_ = fs::path(REMEDY_BUILD_DIR) / ("units-test-" + std::to_string(getpid()));
+        fs::remove_all(root_);
+        fs::create_directories(root_ / "etc/systemd/system");
+        fs::create_directories(root_ / "etc/logrotate.d");
+        rootFd_ = openRoot(root_.string());
+    }
+    void TearDown() override
+    {
+        rootFd_.reset();
+        if (!root_.empty())
+            fs::remove_all(root_);
+    }
+
+    ServiceSpec spec() const
+    {
+        ServiceSpec spec;
+        spec.name = "app.service";
+        spec.execStart = {"/usr/bin/app", "--port", "8000"};
+        spec.user = "nobody";  // an account every Debian has
+        spec.logsDirectory = "app";
+        spec.logRotation = LogRotation{};
+        return spec;
+    }
+    Units units() { return Units(rootFd_.get(), systemd_, "/usr/libexec/remedy-healthcheck", std::chrono::milliseconds(0)); }
+
+    std::string read(const std::string& path) const
+    {
+        std::ifstream in(root_ / path);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+    void write(const std::string& path, const std::string& text) const { std::ofstream(root_ / path) << text; }
+    bool exists(const std::string& path) const { return fs::exists(root_ / path); }
+    // Every file below the root, with its content.
+    std::map<std::string, std::string> tree() const
+    {
+        std::map<std::string, std::string> files;
+        for (const auto& entry : fs::recursive_directory_iterator(root_))
+            if (entry.is_regular_file())
+                files[fs::relative(entry.path(), root_).string()] = read(fs::relative(entry.path(), root_).string());
+        return files;
+    }
+    bool called(const std::string& call) const
+    {
+        return std::find(systemd_.calls.begin(), systemd_.calls.end(), call) != systemd_.calls.end();
+    }
+
+    FakeSystemd systemd_;
+    fs::path root_;
+    UniqueFd rootFd_;
+};
+
+TEST_F(UnitsOnDisk, InstallsEnablesStartsAndTheSameSpecAgainChangesNothing)
+{
+    auto outcome = units().installService(spec(), false, false);
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_EQ(read("etc/systemd/system/app.service"), renderService(spec()));
+    EXPECT_EQ(read("etc/logrotate.d/remedy-app"), renderLogRotation(spec(), "nogroup"));
+    EXPECT_EQ(systemd_.calls, (std::vector<std::string>{"verify app.service", "verify logrotate", "reload", "enable app.service",
+                                                        "start app.service"}));
+    auto pid = systemd_.units["app.service"].mainPid;
+
+    systemd_.calls.clear();
+    auto again = units().installService(spec(), false, false);
+    EXPECT_FALSE(again.changed);
+    EXPECT_TRUE(systemd_.calls.empty()) << "neither verified, restarted nor reloaded: " << systemd_.calls.front();
+    EXPECT_EQ(systemd_.units["app.service"].mainPid, pid);
+}
+
+TEST_F(UnitsOnDisk, AChangedSpecRestartsTheService)
+{
+    units().installService(spec(), false, false);
+    auto changed = spec();
+    changed.memoryMax = 512ull << 20;
+    systemd_.calls.clear();
+    EXPECT_TRUE(units().installService(changed, false, false).changed);
+    EXPECT_TRUE(called("restart app.service"));
+    EXPECT_FALSE(called("enable app.service")) << "enabled already";
+    EXPECT_NE(read("etc/systemd/system/app.service").find("MemoryMax=536870912"), std::string::npos);
+}
+
+TEST_F(UnitsOnDisk, AFailedStartPutsBackTheFilesAndTheUnitAsTheyWere)
+{
+    units().installService(spec(), false, false);
+    auto before = tree();
+    auto broken = spec();
+    broken.execStart = {"/usr/bin/app", "--port", "80"};
+    broken.logRotation.reset();
+    systemd_.startResult = "failed";
+    try {
+        units().installService(broken, false, false);
+        FAIL() << "the failed start must be the caller's error";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::Failed);
+        std::string message = error.what();
+        EXPECT_NE(message.find("'failed'"), std::string::npos) << message;
+        EXPECT_NE(message.find("exit-code"), std::string::npos) << message;
+        EXPECT_NE(message.find("ImportError: no module named app"), std::string::npos) << message;
+        EXPECT_NE(message.find("put back"), std::string::npos) << message;
+    }
+    EXPECT_EQ(tree(), before) << "the old unit and the rotation snippet, byte for byte";
+    EXPECT_TRUE(called("start app.service")) << "the old definition started again";
+}
+
+TEST_F(UnitsOnDisk, AFailedFirstInstallLeavesNothing)
+{
+    systemd_.startResult = "failed";
+    EXPECT_THROW(units().installService(spec(), false, false), Error);
+    EXPECT_TRUE(tree().empty());
+    EXPECT_TRUE(called("disable app.service"));
+}
+
+TEST_F(UnitsOnDisk, AServiceThatExitsAtOnceCountsAsNotStarted)
+{
+    systemd_.exitsAtOnce = true;
+    systemd_.restartAfterPolls = 1'000'000;
+    try {
+        units().installService(spec(), false, false);
+        FAIL() << "Type=exec's job succeeds, but the service did not stay up";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("ended 'done', the unit is activating (result: exit-code)"), std::string::npos)
+            << error.what();
+    }
+    EXPECT_TRUE(tree().empty());
+}
+
+TEST_F(UnitsOnDisk, NeverReplacesOrRemovesAFileItDidNotWriteUnlessForced)
+{
+    write("etc/systemd/system/app.service", "[Service]\nExecStart=/usr/bin/admins-own\n");
+    systemd_.units["app.service"] = {"loaded", "active", "running", "/etc/systemd/system/app.service", "enabled"};
+    EXPECT_THROW(units().installService(spec(), false, false), Error);
+    EXPECT_THROW(units().remove("app.service", false, false), Error);
+    EXPECT_EQ(read("etc/systemd/system/app.service"), "[Service]\nExecStart=/usr/bin/admins-own\n");
+    EXPECT_TRUE(units().installService(spec(), true, false).changed);
+    EXPECT_EQ(read("etc/systemd/system/app.service"), renderService(spec()));
+}
+
+TEST_F(UnitsOnDisk, DoesNotHideAPackagesUnit)
+{
+    systemd_.units["app.service"] = {"loaded", "active", "running", "/lib/systemd/system/app.service", "enabled"};
+    try {
+        units().installService(spec(), false, false);
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("/lib/systemd/system/app.service"), std::string::npos) << error.what();
+    }
+    EXPECT_TRUE(tree().empty());
+}
+
+TEST_F(UnitsOnDisk, RawUnitsAreCheckedMarkedAndRefusedWhenNotText)
+{
+    EXPECT_THROW(units().installUnit("app.service", std::string("[Service]\nExecStart=/bin/true\0\n", 30), false, false), Error);
+    EXPECT_THROW(units().installUnit("app.service", std::string(kMaxUnitFileSize + 1, '#'), false, false), Error);
+    EXPECT_THROW(units().installUnit("../app.service", "[Service]\nExecStart=/bin/true\n", false, false), Error);
+    systemd_.rejectUnit = true;
+    EXPECT_THROW(units().installUnit("app.service", "[Service]\nExecStart=true\n", false, false), Error);
+    EXPECT_TRUE(tree().empty());
+    EXPECT_FALSE(called("reload"));
+
+    systemd_.rejectUnit = false;
+    EXPECT_TRUE(units().installUnit("app.service", "[Service]\nExecStart=/bin/true\n", false, false).changed);
+    auto written = read("etc/systemd/system/app.service");
+    EXPECT_TRUE(isManaged(written));
+    EXPECT_NE(written.find("\n[Service]\nExecStart=/bin/true\n"), std::string::npos);
+    EXPECT_FALSE(units().installUnit("app.service", "[Service]\nExecStart=/bin/true\n", false, false).changed);
+}
+
+TEST_F(UnitsOnDisk, ADryRunChecksEverythingAndWritesNothing)
+{
+    auto outcome = units().installService(spec(), false, true);
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_EQ(outcome.actions.front(), "write /etc/systemd/system/app.service");
+    EXPECT_TRUE(tree().empty());
+    EXPECT_FALSE(called("reload"));
+    EXPECT_TRUE(called("verify app.service"));
+}
+
+TEST_F(UnitsOnDisk, RemoveDeletesRemedysFilesAndOnlyThose)
+{
+    units().installService(spec(), false, false);
+    units().installHealthcheck({"app.service", "http://127.0.0.1:8000/health"}, false);
+    fs::create_directories(root_ / "etc/systemd/system.control/app.service.d");
+    write("etc/systemd/system.control/app.service.d/50-MemoryMax.conf", "[Service]\nMemoryMax=1G\n");
+    write("etc/systemd/system/other.service", "[Service]\nExecStart=/bin/true\n");
+    write("etc/logrotate.d/apt", "/var/log/apt/term.log {}\n");
+    EXPECT_TRUE(exists("etc/systemd/system/remedy-health-app.timer"));
+
+    auto removed = units().remove("app.service", false, false);
+    EXPECT_TRUE(removed.changed);
+    EXPECT_EQ(tree(), (std::map<std::string, std::string>{{"etc/logrotate.d/apt", "/var/log/apt/term.log {}\n"},
+                                                          {"etc/systemd/system/other.service", "[Service]\nExecStart=/bin/true\n"}}));
+    EXPECT_FALSE(exists("etc/systemd/system.control/app.service.d"));
+    EXPECT_TRUE(called("stop app.service"));
+    EXPECT_TRUE(called("stop remedy-health-app.timer"));
+    EXPECT_EQ(std::count(removed.actions.begin(), removed.actions.end(), "reload systemd"), 1);
+    EXPECT_FALSE(units().remove("app.service", false, false).changed);
+}
+
+TEST_F(UnitsOnDisk, AHealthCheckNeedsALoadedUnitAndIsIdempotent)
+{
+    EXPECT_THROW(units().installHealthcheck({"app.service", "http://127.0.0.1:8000/"}, false), Error);
+    units().installService(spec(), false, false);
+    EXPECT_TRUE(units().installHealthcheck({"app.service", "http://127.0.0.1:8000/"}, false).changed);
+    EXPECT_TRUE(called("start remedy-health-app.timer"));
+    EXPECT_FALSE(units().installHealthcheck({"app.service", "http://127.0.0.1:8000/"}, false).changed);
+    systemd_.calls.clear();
+    EXPECT_TRUE(units().installHealthcheck({"app.service", "http://127.0.0.1:8000/", 30}, false).changed);
+    EXPECT_TRUE(called("restart remedy-health-app.timer")) << "a new interval applies at once";
+}
+
+TEST(VerifyRestart, RefusesAUnitSystemdWouldNotRestart)
+{
+    FakeSystemd systemd;
+    systemd.units["app.service"] = {"loaded", "active", "running", "/etc/systemd/system/app.service", "enabled", "success", "no", 42};
+    try {
+        verifyRestart(systemd, "app.service", std::chrono::seconds(5), false, {});
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument);
+        EXPECT_NE(std::string(error.what()).find("Restart=no"), std::string::npos) << error.what();
+    }
+    systemd.units["app.service"].restart = "on-success";
+    EXPECT_THROW(verifyRestart(systemd, "app.service", std::chrono::seconds(5), false, {}), Error);
+    systemd.units["app.service"].restart = "always";
+    systemd.units["app.service"].activeState = "failed";
+    EXPECT_THROW(verifyRestart(systemd, "app.service", std::chrono::seconds(5), false, {}), Error);
+    EXPECT_TRUE(systemd.calls.empty()) << "nothing killed";
+}
+
+TEST(VerifyRestart, TimesTheRecoveryToANewMainProcess)
+{
+    FakeSystemd systemd;
+    systemd.units["app.service"] = {"loaded", "active", "running", "/etc/systemd/system/app.service", "enabled", "success", "on-failure", 42};
+    auto dry = verifyRestart(systemd, "app.service", std::chrono::seconds(5), true, {});
+    EXPECT_TRUE(systemd.calls.empty());
+    auto outcome = verifyRestart(systemd, "app.service", std::chrono::seconds(5), false, {});
+    EXPECT_EQ(systemd.calls, std::vector<std::string>{"kill app.service 9"});
+    EXPECT_NE(outcome.report.find("\"old_pid\":42"), std::string::npos) << outcome.report;
+    EXPECT_NE(outcome.report.find("\"new_pid\":100"), std::string::npos) << outcome.report;
+
+    systemd.restartAfterPolls = 1'000'000;  // never comes back
+    try {
+        verifyRestart(systemd, "app.service", std::chrono::milliseconds(50), false, {});
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::Failed);
+        EXPECT_NE(std::string(error.what()).find("not running again"), std::string::npos) << error.what();
+    }
+}
+
+} // namespace
