@@ -260,6 +260,32 @@ TEST_F(Units, BadRequestsAreRefusedWithAClearErrorAndNothingWritten)
     inside({"sh", "-c", "systemctl stop admins-own.service; rm /etc/systemd/system/admins-own.service; systemctl daemon-reload"});
 }
 
+TEST_F(Units, ConcurrentInstallsOfOneServiceLeaveOneServiceAndCleanAnswers)
+{
+    std::vector<std::thread> clients;
+    std::vector<Outcome> outcomes(6);
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+        clients.emplace_back([&outcomes, i] {
+            outcomes[i] = member({"--json", "service", "create", "twins.service", "--user", "kontali", "--", "/bin/sleep", "infinity"});
+        });
+    for (auto& client : clients)
+        client.join();
+    int changed = 0;
+    for (const auto& outcome : outcomes) {
+        if (outcome.exitCode == 0) {
+            changed += nlohmann::json::parse(outcome.out)["changed"].get<bool>();
+            continue;
+        }
+        // The one working on it is not interrupted; the others are told why.
+        EXPECT_EQ(outcome.exitCode, 1) << outcome.err;
+        EXPECT_NE(outcome.err.find("another job is working on twins.service"), std::string::npos) << outcome.err;
+    }
+    EXPECT_EQ(changed, 1);
+    EXPECT_EQ(show("twins.service", "ActiveState"), "active");
+    EXPECT_EQ(inside({"sh", "-c", "ls /etc/systemd/system | grep -c twins"}).out, "1\n");
+    ASSERT_EQ(member({"unit", "remove", "twins.service"}).exitCode, 0);
+}
+
 TEST_F(Units, TheBackendIsRemovedLast)
 {
     auto removed = member({"--json", "unit", "remove", kBackend});

@@ -215,6 +215,17 @@ TEST_F(UnitsOnDisk, AFailedFirstInstallLeavesNothing)
     EXPECT_TRUE(called("disable app.service"));
 }
 
+TEST_F(UnitsOnDisk, AnInstallCutShortAfterItsWritesIsFinishedByTheSameRequest)
+{
+    // remedyd SIGKILLed after the atomic writes, before systemd heard of them.
+    write("etc/systemd/system/app.service", renderService(spec()));
+    write("etc/logrotate.d/remedy-app", renderLogRotation(spec(), "nogroup"));
+    auto outcome = units().installService(spec(), false, false);
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_EQ(outcome.actions, (std::vector<std::string>{"reload systemd", "enable app.service", "start app.service"}));
+    EXPECT_EQ(systemd_.units["app.service"].activeState, "active");
+}
+
 TEST_F(UnitsOnDisk, AServiceThatExitsAtOnceCountsAsNotStarted)
 {
     systemd_.exitsAtOnce = true;
