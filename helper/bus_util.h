@@ -60,6 +60,20 @@ auto guarded(Fn&& fn) -> decltype(fn())
     }
 }
 
+// Runs a method's argument checks; a failure becomes the method's error
+// reply, and false tells the handler to stop there.
+template <typename Result, typename Fn>
+bool checkRequest(Result& result, Fn&& check)
+{
+    try {
+        guarded(std::forward<Fn>(check));
+        return true;
+    } catch (const sdbus::Error& error) {
+        result.returnError(error);
+        return false;
+    }
+}
+
 // The sender of the message being handled; valid only inside a handler.
 std::string currentSender(sdbus::IObject& object);
 

@@ -86,14 +86,12 @@ void UnitsService::InstallService(JobResult&& result, std::string name, Options 
 {
     ServiceSpec service;
     UnitOptions unit;
-    try {
-        service = readServiceSpec(name, spec);
-        unit = readUnitOptions(options);
-        guarded([&] { validate(service); });
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
+    if (!checkRequest(result, [&] {
+            service = readServiceSpec(name, spec);
+            unit = readUnitOptions(options);
+            validate(service);
+        }))
         return;
-    }
     bool force = unit.force;
     startJob(std::move(result), "service-install", name, unit.change, "install service " + name,
              [service, force](Units& units, bool dryRun, const Progress&) { return units.installService(service, force, dryRun); });
@@ -102,13 +100,11 @@ void UnitsService::InstallService(JobResult&& result, std::string name, Options 
 void UnitsService::InstallUnit(JobResult&& result, std::string name, std::string content, Options options)
 {
     UnitOptions unit;
-    try {
-        unit = readUnitOptions(options);
-        guarded([&] { validateServiceName(name); });
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
+    if (!checkRequest(result, [&] {
+            unit = readUnitOptions(options);
+            validateServiceName(name);
+        }))
         return;
-    }
     bool force = unit.force;
     startJob(std::move(result), "unit-install", name, unit.change, "install unit " + name,
              [name, content, force](Units& units, bool dryRun, const Progress&) { return units.installUnit(name, content, force, dryRun); });
@@ -117,13 +113,11 @@ void UnitsService::InstallUnit(JobResult&& result, std::string name, std::string
 void UnitsService::RemoveUnit(JobResult&& result, std::string name, Options options)
 {
     UnitOptions unit;
-    try {
-        unit = readUnitOptions(options);
-        guarded([&] { validateServiceName(name); });
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
+    if (!checkRequest(result, [&] {
+            unit = readUnitOptions(options);
+            validateServiceName(name);
+        }))
         return;
-    }
     bool force = unit.force;
     startJob(std::move(result), "unit-remove", name, unit.change, "remove unit " + name,
              [name, force](Units& units, bool dryRun, const Progress&) { return units.remove(name, force, dryRun); });
@@ -133,17 +127,15 @@ void UnitsService::InstallHealthcheck(JobResult&& result, std::string unit, std:
 {
     HealthcheckSpec spec{unit, url};
     ChangeOptions change;
-    try {
-        OptionReader read(options, {"interval-sec", "timeout-sec", "failures", "dry-run", "auth.interactive"});
-        spec.intervalSec = read.uint32("interval-sec").value_or(spec.intervalSec);
-        spec.timeoutSec = read.uint32("timeout-sec").value_or(spec.timeoutSec);
-        spec.failures = read.uint32("failures").value_or(spec.failures);
-        change = {read.flag("dry-run"), read.flag("auth.interactive")};
-        guarded([&] { validate(spec); });
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
+    if (!checkRequest(result, [&] {
+            OptionReader read(options, {"interval-sec", "timeout-sec", "failures", "dry-run", "auth.interactive"});
+            spec.intervalSec = read.uint32("interval-sec").value_or(spec.intervalSec);
+            spec.timeoutSec = read.uint32("timeout-sec").value_or(spec.timeoutSec);
+            spec.failures = read.uint32("failures").value_or(spec.failures);
+            change = {read.flag("dry-run"), read.flag("auth.interactive")};
+            validate(spec);
+        }))
         return;
-    }
     startJob(std::move(result), "health-install", unit, change, "install a health check of " + unit + " (" + url + ")",
              [spec](Units& units, bool dryRun, const Progress&) { return units.installHealthcheck(spec, dryRun); });
 }
@@ -151,13 +143,11 @@ void UnitsService::InstallHealthcheck(JobResult&& result, std::string unit, std:
 void UnitsService::RemoveHealthcheck(JobResult&& result, std::string unit, Options options)
 {
     ChangeOptions change;
-    try {
-        change = readChangeOptions(options);
-        guarded([&] { validateServiceName(unit); });
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
+    if (!checkRequest(result, [&] {
+            change = readChangeOptions(options);
+            validateServiceName(unit);
+        }))
         return;
-    }
     startJob(std::move(result), "health-remove", unit, change, "remove the health check of " + unit,
              [unit](Units& units, bool dryRun, const Progress&) { return units.removeHealthcheck(unit, dryRun); });
 }
@@ -166,15 +156,13 @@ void UnitsService::VerifyRestart(JobResult&& result, std::string unit, Options o
 {
     ChangeOptions change;
     std::chrono::seconds timeout(60);
-    try {
-        OptionReader read(options, {"timeout-sec", "dry-run", "auth.interactive"});
-        timeout = std::chrono::seconds(read.uint32("timeout-sec").value_or(60));
-        change = {read.flag("dry-run"), read.flag("auth.interactive")};
-        guarded([&] { validateServiceName(unit); });
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
+    if (!checkRequest(result, [&] {
+            OptionReader read(options, {"timeout-sec", "dry-run", "auth.interactive"});
+            timeout = std::chrono::seconds(read.uint32("timeout-sec").value_or(60));
+            change = {read.flag("dry-run"), read.flag("auth.interactive")};
+            validateServiceName(unit);
+        }))
         return;
-    }
     startJob(std::move(result), "verify-restart", unit, change, "verify that " + unit + " restarts",
              [unit, timeout](Units&, bool dryRun, const Progress& progress) {
                  Systemd systemd;
@@ -185,15 +173,13 @@ void UnitsService::VerifyRestart(JobResult&& result, std::string unit, Options o
 void UnitsService::SetMemoryLimits(sdbus::Result<bool>&& result, std::string unit, uint64_t max, uint64_t high, Options options)
 {
     ChangeOptions change;
-    try {
-        change = readChangeOptions(options);
-        guarded([&] { validateServiceName(unit); });
-        if (max == 0 && high == 0)
-            throw toBusError(ErrorKind::InvalidArgument, "give a memory limit to set: max, high or both");
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
+    if (!checkRequest(result, [&] {
+            change = readChangeOptions(options);
+            validateServiceName(unit);
+            if (max == 0 && high == 0)
+                throw toBusError(ErrorKind::InvalidArgument, "give a memory limit to set: max, high or both");
+        }))
         return;
-    }
     bool dryRun = change.dryRun;
     bool interactive = change.interactive;
     auto reply = std::make_shared<sdbus::Result<bool>>(std::move(result));
