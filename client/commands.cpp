@@ -91,6 +91,15 @@ int diagnose(HelperClient& helper, const GlobalOptions& global)
                         kill["unit"].get<std::string>().empty() ? "" : (", " + kill["unit"].get<std::string>()).c_str(),
                         humanBytes(kill["rss"]).c_str());
     }
+    if (report["units"].is_array() && !report["units"].empty()) {
+        std::printf("\nServices systemd restarted or lost to the OOM killer:\n");
+        for (const auto& unit : report["units"])
+            std::printf("  %-32s %-10s result %-10s restarts %-4u Restart=%-11s MemoryMax=%-9s health check: %s\n",
+                        unit["unit"].get<std::string>().c_str(), unit["active"].get<std::string>().c_str(),
+                        unit["result"].get<std::string>().c_str(), unit["restarts"].get<unsigned>(), unit["restart"].get<std::string>().c_str(),
+                        unit["memory_max"].is_null() ? "infinity" : humanBytes(unit["memory_max"]).c_str(),
+                        unit["health_check"].get<bool>() ? "yes" : "no");
+    }
     if (!report["findings"].empty()) {
         std::printf("\nWhat likely happened:\n");
         for (const auto& finding : report["findings"])
@@ -98,6 +107,8 @@ int diagnose(HelperClient& helper, const GlobalOptions& global)
     }
     for (const auto& withheld : report["withheld"])
         std::printf("\nWithheld: %s\n", withheld.get<std::string>().c_str());
+    for (const auto& missing : report["unavailable"])
+        std::printf("\nUnavailable: %s\n", missing.get<std::string>().c_str());
     return kSuccess;
 }
 

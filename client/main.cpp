@@ -6,6 +6,7 @@
 #include "helper_client.h"
 #include "change_commands.h"
 #include "service_commands.h"
+#include "check_command.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
@@ -66,6 +67,7 @@ int main(int argc, char** argv)
     std::function<int(HelperClient&, const GlobalOptions&)> run;
     addChangeCommands(app, run);
     addServiceCommands(app, run);
+    addCheckCommand(app, run);
 
     try {
         app.parse(argc, argv);

@@ -1,8 +1,19 @@
 #include "diagnostics_service.h"
 
+#include "core/checklist.h"
 #include "core/diagnosis.h"
 #include "core/error.h"
+#include "core/fstab_file.h"
+#include "core/healthcheck.h"
+#include "core/swap_policy.h"
+#include "core/trusted_path.h"
+#include "core/unit_files.h"
+#include "core/unit_name.h"
 #include "jobs.h"
+#include "systemd.h"
+
+#include <algorithm>
+#include <set>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -51,6 +62,38 @@ std::int64_t bootEpochUs()
     return us(real) - us(boot);
 }
 
+// The kernel's OOM kill records, or nothing with the reason in `withheld`.
+std::optional<std::vector<OomKill>> oomKills(const std::string& refusal, std::vector<std::string>& withheld)
+{
+    if (!refusal.empty()) {
+        withheld.push_back(refusal);
+        return std::nullopt;
+    }
+    try {
+        return parseOomKills(readKernelLog());
+    } catch (const Error& error) {
+        withheld.push_back(std::string("OOM kills: ") + error.what());
+        return std::nullopt;
+    }
+}
+
+// The services systemd restarted or lost to an OOM kill, and those the
+// kernel log names in a kill.
+std::vector<UnitRecord> unitRecords(const std::optional<std::vector<OomKill>>& kills)
+{
+    Systemd systemd;
+    std::vector<UnitRecord> records;
+    for (const auto& name : systemd.services()) {
+        auto state = systemd.state(name);
+        bool named = kills && std::any_of(kills->begin(), kills->end(), [&](const OomKill& kill) { return kill.unit == name; });
+        if (state.result != "oom-kill" && state.nRestarts == 0 && !named)
+            continue;
+        bool health = systemd.state(healthcheckName(name) + ".timer").activeState == "active";
+        records.push_back({name, state, health});
+    }
+    return records;
+}
+
 std::string gatherReport(const std::string& withheld)
 {
     DiagnosisFacts facts;
@@ -63,22 +106,70 @@ std::string gatherReport(const std::string& withheld)
     }
     facts.programs = groupByProgram(readProcesses());
     facts.bootEpochUs = bootEpochUs();
-    if (!withheld.empty()) {
-        facts.withheld.push_back(withheld);
-    } else {
-        try {
-            facts.oomKills = parseOomKills(readKernelLog());
-        } catch (const Error& error) {
-            facts.withheld.push_back(std::string("OOM kills: ") + error.what());
-        }
+    facts.oomKills = oomKills(withheld, facts.withheld);
+    try {
+        facts.units = unitRecords(facts.oomKills);
+    } catch (const std::exception& error) {
+        facts.unavailable.push_back(std::string("units: systemd cannot be asked: ") + error.what());
     }
     return diagnose(facts).dump();
 }
 
+std::string gatherChecklist(const Root& root, const std::string& unit, const std::string& withheld)
+{
+    ChecklistFacts facts;
+    facts.memoryTotal = parseMemInfo(readFile("/proc/meminfo")).total;
+    facts.swaps = parseSwaps(readFile("/proc/swaps"));
+    facts.recommendedSwap = recommendSwap(facts.memoryTotal).size;
+    auto rootFd = openRoot(root.path);
+    for (const auto& entry : FstabFile(rootFd.get()).read().entries())
+        if (entry.isSwap())
+            facts.fstabSwaps.insert(entry.source);
+    // A partition is named by UUID= or LABEL= in fstab and by its device in
+    // /proc/swaps: such an entry counts for the partitions.
+    for (const auto& source : std::set<std::string>(facts.fstabSwaps))
+        if (source.find('=') != std::string::npos)
+            for (const auto& area : facts.swaps)
+                if (area.type == "partition")
+                    facts.fstabSwaps.insert(area.path);
+
+    Systemd systemd;
+    ManagedDirectory units(rootFd.get(), "/etc/systemd/system");
+    ManagedDirectory logrotate(rootFd.get(), "/etc/logrotate.d");
+    std::vector<std::string> names;
+    facts.serviceAsked = !unit.empty();
+    if (facts.serviceAsked)
+        names.push_back(unit);
+    else
+        for (const auto& name : units.managedFiles(".service"))
+            if (name.rfind("remedy-", 0) != 0)  // remedy's own health and metrics units
+                names.push_back(name);
+    for (const auto& name : names) {
+        ServiceFacts service{name, systemd.state(name)};
+        const auto& out = service.state.standardOutput;
+        service.logsToFiles = !service.state.logsDirectory.empty() || out.rfind("file", 0) == 0 || out.rfind("append", 0) == 0 ||
+                              out.rfind("truncate", 0) == 0;
+        service.logRotation = logrotate.read("remedy-" + name.substr(0, name.rfind('.'))).has_value();
+        service.healthCheck = systemd.state(healthcheckName(name) + ".timer").activeState == "active";
+        facts.services.push_back(std::move(service));
+    }
+    facts.metricsTimer = systemd.state("remedy-metrics.timer").activeState == "active";
+    auto kills = oomKills(withheld, facts.withheld);
+    if (kills)
+        facts.oomKills = kills->size();
+    return checklist(facts).dump();
+}
+
+std::string withheldKernelLog()
+{
+    return "OOM kills: reading the kernel log needs polkit action " + kDiagnoseAction +
+           "; an administrator can grant it by adding you to group 'remedy'";
+}
+
 } // namespace
 
-DiagnosticsService::DiagnosticsService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop)
-    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop)
+DiagnosticsService::DiagnosticsService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop), root_(root)
 {
     registerAdaptor();
 }
@@ -97,18 +188,32 @@ void DiagnosticsService::Diagnose(sdbus::Result<std::string>&& result, Options o
     auto reply = std::make_shared<sdbus::Result<std::string>>(std::move(result));
     // A refusal withholds the kernel log, not the report.
     authorizer_.check(
-        currentSender(getObject()), {kDiagnoseAction}, interactive, "diagnose", [this, reply] { report(reply, ""); },
-        [this, reply](const sdbus::Error&) {
-            report(reply, "OOM kills: reading the kernel log needs polkit action " + kDiagnoseAction +
-                              "; an administrator can grant it by adding you to group 'remedy'");
-        });
+        currentSender(getObject()), {kDiagnoseAction}, interactive, "diagnose", [this, reply] { report(reply, "", gatherReport); },
+        [this, reply](const sdbus::Error&) { report(reply, withheldKernelLog(), gatherReport); });
 }
 
-void DiagnosticsService::report(std::shared_ptr<sdbus::Result<std::string>> reply, std::string withheld)
+void DiagnosticsService::Check(sdbus::Result<std::string>&& result, std::string unit, Options options)
+{
+    bool interactive = false;
+    if (!checkRequest(result, [&] {
+            interactive = OptionReader(options, {"auth.interactive"}).flag("auth.interactive");
+            if (!unit.empty())
+                validateServiceName(unit);
+        }))
+        return;
+    auto reply = std::make_shared<sdbus::Result<std::string>>(std::move(result));
+    auto gather = [this, unit](const std::string& withheld) { return gatherChecklist(root_, unit, withheld); };
+    authorizer_.check(
+        currentSender(getObject()), {kDiagnoseAction}, interactive, "check", [this, reply, gather] { report(reply, "", gather); },
+        [this, reply, gather](const sdbus::Error&) { report(reply, withheldKernelLog(), gather); });
+}
+
+void DiagnosticsService::report(std::shared_ptr<sdbus::Result<std::string>> reply, std::string withheld,
+                                std::function<std::string(const std::string&)> gather)
 {
     // On the mutation thread: a bounded queue rather than a thread per caller.
     loop_.runExclusive<Attempt<std::string>>(
-        [withheld] { return attempt<std::string>([&] { return gatherReport(withheld); }); },
+        [withheld, gather] { return attempt<std::string>([&] { return gather(withheld); }); },
         [reply](Attempt<std::string> report) {
             if (report.value)
                 reply->returnResults(*report.value);

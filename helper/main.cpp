@@ -137,7 +137,7 @@ int main(int argc, char** argv)
         remedy::Manager manager(*bus, authorizer, logControl);
         remedy::SwapService swap(*bus, authorizer, jobs, root);
         remedy::FstabService fstab(*bus, authorizer, loop, root);
-        remedy::DiagnosticsService diagnostics(*bus, authorizer, loop);
+        remedy::DiagnosticsService diagnostics(*bus, authorizer, loop, root);
         remedy::UnitsService units(*bus, authorizer, loop, jobs, root);
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);

@@ -102,8 +102,31 @@ UnitState Systemd::state(const std::string& unit)
         state.restartUsec = get<std::uint64_t>(service, "RestartUSec", 0);
         state.memoryMax = get<std::uint64_t>(service, "MemoryMax", UINT64_MAX);
         state.memoryHigh = get<std::uint64_t>(service, "MemoryHigh", UINT64_MAX);
+        state.logsDirectory = get<std::vector<std::string>>(service, "LogsDirectory", {});
+        state.standardOutput = get<std::string>(service, "StandardOutput", "");
     }
     return state;
+}
+
+std::vector<std::string> Systemd::services()
+{
+    // (name, description, load, active, sub, following, path, job id, job type, job path)
+    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string, sdbus::ObjectPath,
+                              std::uint32_t, std::string, sdbus::ObjectPath>>
+        units;
+    try {
+        manager_->callMethod("ListUnitsByPatterns")
+            .onInterface(kManager)
+            .withArguments(std::vector<std::string>{}, std::vector<std::string>{"*.service"})
+            .storeResultsTo(units);
+    } catch (const sdbus::Error& error) {
+        refused("list its services", error);
+    }
+    std::vector<std::string> names;
+    for (const auto& unit : units)
+        if (std::get<2>(unit) == "loaded")
+            names.push_back(std::get<0>(unit));
+    return names;
 }
 
 MemoryLimits Systemd::memoryLimits(const std::string& unit)

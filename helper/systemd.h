@@ -33,6 +33,7 @@ public:
     void setMemoryLimits(const std::string& unit, const MemoryLimits& limits);
 
     UnitState state(const std::string& unit) override;
+    std::vector<std::string> services() override;
     void reload() override;
     void enable(const std::vector<std::string>& units) override;
     void disable(const std::vector<std::string>& units) override;

@@ -170,6 +170,20 @@ void UnitsService::VerifyRestart(JobResult&& result, std::string unit, Options o
              });
 }
 
+void UnitsService::InstallMetricsTimer(JobResult&& result, std::string directory, Options options)
+{
+    ChangeOptions change;
+    if (directory.empty())
+        directory = "/var/lib/prometheus/node-exporter";
+    if (!checkRequest(result, [&] {
+            change = readChangeOptions(options);
+            renderMetricsService(directory, kRemedyctlPath);  // checks the directory
+        }))
+        return;
+    startJob(std::move(result), "metrics-install", "remedy-metrics.service", change, "install the metrics timer (" + directory + ")",
+             [directory](Units& units, bool dryRun, const Progress&) { return units.installMetrics(directory, kRemedyctlPath, dryRun); });
+}
+
 void UnitsService::SetMemoryLimits(sdbus::Result<bool>&& result, std::string unit, uint64_t max, uint64_t high, Options options)
 {
     ChangeOptions change;

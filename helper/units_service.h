@@ -30,6 +30,7 @@ private:
     void InstallHealthcheck(JobResult&& result, std::string unit, std::string url, Options options) override;
     void RemoveHealthcheck(JobResult&& result, std::string unit, Options options) override;
     void VerifyRestart(JobResult&& result, std::string unit, Options options) override;
+    void InstallMetricsTimer(JobResult&& result, std::string directory, Options options) override;
 
     // Runs `work` with core/units.h's Units as a job on `target`.
     void startJob(JobResult&& result, const std::string& operation, const std::string& target, const ChangeOptions& change,

@@ -1,5 +1,7 @@
 #include "diagnosis.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cmath>
 #include <ctime>
@@ -85,13 +87,44 @@ nlohmann::json diagnose(const DiagnosisFacts& facts, std::size_t topPrograms)
         }
     }
 
+    nlohmann::json units = nullptr;
+    if (facts.units) {
+        units = nlohmann::json::array();
+        for (const auto& unit : *facts.units) {
+            const auto& state = unit.state;
+            units.push_back({{"unit", unit.name},
+                             {"active", state.activeState},
+                             {"result", state.result},
+                             {"restarts", state.nRestarts},
+                             {"restart", state.restart},
+                             {"memory_max", state.memoryMax == UINT64_MAX ? nlohmann::json(nullptr) : nlohmann::json(state.memoryMax)},
+                             {"health_check", unit.healthCheck}});
+            bool killed = state.result == "oom-kill" ||
+                          (facts.oomKills && std::any_of(facts.oomKills->begin(), facts.oomKills->end(),
+                                                         [&](const OomKill& kill) { return kill.unit == unit.name; }));
+            if (state.result == "oom-kill")
+                findings.push_back(unit.name + ": systemd's last result is oom-kill" +
+                                   (state.nRestarts ? "; it restarted it " + std::to_string(state.nRestarts) + " times" : ""));
+            if (!killed)
+                continue;
+            if (state.restart == "no" || state.restart == "on-success" || state.restart == "on-watchdog")
+                findings.push_back(unit.name + " has no restart policy (Restart=" + state.restart + "): after the kill it stayed down");
+            if (state.memoryMax == UINT64_MAX)
+                findings.push_back(unit.name + " has no memory limit (MemoryMax=infinity): it can take the whole machine");
+            if (!unit.healthCheck)
+                findings.push_back(unit.name + " has no health check: nothing notices when it is down or hangs");
+        }
+    }
+
     return {
         {"memory", {{"total", facts.memory.total}, {"available", facts.memory.available}, {"used", facts.memory.total - facts.memory.available}}},
         {"swap", {{"total", swapTotal}, {"used", swapUsed}, {"areas", areas}}},
         {"pressure", pressureJson(facts.pressure)},
         {"processes", processes},
         {"oom_kills", kills},
+        {"units", units},
         {"withheld", facts.withheld},
+        {"unavailable", facts.unavailable},
         {"findings", findings},
     };
 }

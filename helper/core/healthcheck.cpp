@@ -71,4 +71,27 @@ std::string renderHealthTimer(const HealthcheckSpec& spec)
            "\n# systemd's default accuracy is a minute.\nAccuracySec=100ms\n\n[Install]\nWantedBy=timers.target\n";
 }
 
+std::string renderMetricsService(const std::string& directory, const std::string& remedyctlPath)
+{
+    static const std::string kStateRoot = "/var/lib/";
+    auto relative = directory.rfind(kStateRoot, 0) == 0 ? directory.substr(kStateRoot.size()) : "";
+    bool plain = !relative.empty() && relative.find("..") == std::string::npos && relative.back() != '/' &&
+                 relative.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == std::string::npos;
+    if (!plain)
+        throw Error(ErrorKind::InvalidArgument, "textfile directory: '" + directory + "' must be a plain directory below /var/lib");
+    return managedHeader("remedy-metrics.service") +
+           "[Unit]\nDescription=remedy: the prevention checklist as Prometheus metrics for node_exporter\n\n"
+           "[Service]\nType=oneshot\nExecStart=" + quoteForUnit(remedyctlPath, true) + " --no-ask-password check --format prometheus --output " +
+           quoteForUnit(directory + "/remedy.prom", true) + "\nStateDirectory=" + relative +
+           "\nStateDirectoryMode=0755\nProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\nPrivateNetwork=yes\nNoNewPrivileges=yes\n"
+           "RestrictAddressFamilies=AF_UNIX\nCapabilityBoundingSet=\nSystemCallArchitectures=native\n";
+}
+
+std::string renderMetricsTimer()
+{
+    return managedHeader("remedy-metrics.service") +
+           "[Unit]\nDescription=remedy: refresh the Prometheus metrics every minute\n\n"
+           "[Timer]\nOnActiveSec=1s\nOnUnitActiveSec=60s\nAccuracySec=1s\n\n[Install]\nWantedBy=timers.target\n";
+}
+
 } // namespace remedy

@@ -25,4 +25,11 @@ std::string healthcheckName(const std::string& unit);
 std::string renderHealthService(const HealthcheckSpec& spec, const std::string& probePath);
 std::string renderHealthTimer(const HealthcheckSpec& spec);
 
+// The metrics timer's pair: remedyctl writes the checklist as Prometheus
+// text into `directory` (below /var/lib, so systemd creates it as the
+// service's StateDirectory) every minute. Throws InvalidArgument for another
+// directory.
+std::string renderMetricsService(const std::string& directory, const std::string& remedyctlPath);
+std::string renderMetricsTimer();
+
 } // namespace remedy

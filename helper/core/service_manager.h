@@ -24,6 +24,8 @@ struct UnitState {
     std::uint64_t restartUsec = 0;
     std::uint64_t memoryMax = UINT64_MAX;
     std::uint64_t memoryHigh = UINT64_MAX;
+    std::vector<std::string> logsDirectory;  // LogsDirectory=
+    std::string standardOutput;              // "journal", "append:/var/log/app.log", ...
 };
 
 class ServiceManager {
@@ -31,6 +33,8 @@ public:
     virtual ~ServiceManager() = default;
 
     virtual UnitState state(const std::string& unit) = 0;
+    // Every service systemd has loaded.
+    virtual std::vector<std::string> services() = 0;
     virtual void reload() = 0;
     virtual void enable(const std::vector<std::string>& units) = 0;
     virtual void disable(const std::vector<std::string>& units) = 0;

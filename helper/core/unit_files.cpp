@@ -4,7 +4,9 @@
 #include "error.h"
 #include "trusted_path.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <dirent.h>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -43,6 +45,28 @@ std::optional<std::string> ManagedDirectory::read(const std::string& name) const
     if (!S_ISREG(st.st_mode))
         throw Error(ErrorKind::InvalidArgument, path_ + "/" + name + " is not a regular file (a link, perhaps); remedy leaves it alone");
     return readFileAt(dir_.get(), name);
+}
+
+std::vector<std::string> ManagedDirectory::managedFiles(const std::string& suffix) const
+{
+    std::vector<std::string> names;
+    if (!dir_)
+        return names;
+    DIR* listing = fdopendir(dup(dir_.get()));
+    if (!listing)
+        throw Error(ErrorKind::Failed, "cannot list " + path_ + ": " + std::strerror(errno));
+    rewinddir(listing);
+    while (const dirent* entry = readdir(listing)) {
+        std::string name = entry->d_name;
+        if (entry->d_type == DT_REG && name.size() > suffix.size() && name.ends_with(suffix)) {
+            auto content = read(name);
+            if (content && isManaged(*content))
+                names.push_back(name);
+        }
+    }
+    closedir(listing);
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 void ManagedDirectory::removeIfEmpty(int root) const

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace remedy {
 
@@ -35,6 +36,9 @@ public:
 
     // Deletes; false when there was nothing. Same refusal as write().
     bool remove(const std::string& name, bool force) const;
+
+    // The names of remedy's files ending in `suffix`, sorted.
+    std::vector<std::string> managedFiles(const std::string& suffix) const;
 
     // Deletes the directory itself if nothing is left in it.
     void removeIfEmpty(int root) const;

@@ -180,20 +180,31 @@ Outcome Units::installHealthcheck(const HealthcheckSpec& spec, bool dryRun)
     auto target = manager_.state(spec.unit);
     if (target.loadState != "loaded")
         throw Error(ErrorKind::InvalidArgument, "unit: systemd has no unit " + spec.unit + " (" + target.loadState + ")");
-    auto name = healthcheckName(spec.unit);
+    return installTimer(healthcheckName(spec.unit), renderHealthService(spec, probePath_), renderHealthTimer(spec),
+                        "the health check of " + spec.unit, dryRun);
+}
+
+Outcome Units::installMetrics(const std::string& directory, const std::string& remedyctlPath, bool dryRun)
+{
+    return installTimer("remedy-metrics", renderMetricsService(directory, remedyctlPath), renderMetricsTimer(), "the metrics timer",
+                        dryRun);
+}
+
+Outcome Units::installTimer(const std::string& name, std::string service, std::string timer, const std::string& what, bool dryRun)
+{
     ManagedDirectory units(root_, kUnitDir);
     std::vector<File> files;
-    files.push_back({units, name + ".service", renderHealthService(spec, probePath_)});
-    files.push_back({units, name + ".timer", renderHealthTimer(spec)});
+    files.push_back({units, name + ".service", std::move(service)});
+    files.push_back({units, name + ".timer", std::move(timer)});
     bool same = true;
     for (auto& file : files) {
         file.dir.checkOwnership(file.name, false);
         file.before = file.dir.read(file.name);
         same = same && file.before == file.wanted;
     }
-    auto timer = manager_.state(name + ".timer");
-    if (same && timer.activeState == "active" && timer.unitFileState == "enabled")
-        return {false, {"the health check of " + spec.unit + " is installed and running as asked"}};
+    auto state = manager_.state(name + ".timer");
+    if (same && state.activeState == "active" && state.unitFileState == "enabled")
+        return {false, {what + " is installed and running as asked"}};
     Outcome outcome{true, {}};
     for (const auto& file : files)
         if (file.before != file.wanted)
@@ -207,7 +218,7 @@ Outcome Units::installHealthcheck(const HealthcheckSpec& spec, bool dryRun)
     manager_.reload();
     manager_.enable({name + ".timer"});
     // A restart resets the timer, so a new interval applies at once.
-    auto result = timer.activeState == "active" ? manager_.restart(name + ".timer") : manager_.start(name + ".timer");
+    auto result = state.activeState == "active" ? manager_.restart(name + ".timer") : manager_.start(name + ".timer");
     if (result != "done")
         throw Error(ErrorKind::Failed, name + ".timer did not start: " + result);
     return outcome;
@@ -253,6 +264,12 @@ Outcome Units::remove(const std::string& name, bool force, bool dryRun)
     if (health.changed)
         outcome.actions.assign(health.actions.begin(), health.actions.end() - 1);  // one reload at the end does
     bool hasUnit = units.read(name).has_value();
+    // A timer of the same name that remedy wrote (remedy-metrics) goes with it.
+    auto timer = baseName(name) + ".timer";
+    auto timerContent = units.read(timer);
+    bool hasTimer = hasUnit && timerContent && isManaged(*timerContent);
+    if (hasTimer)
+        outcome.actions.insert(outcome.actions.end(), {"stop and disable " + timer, "delete " + units.path() + "/" + timer});
     if (hasUnit)
         outcome.actions.insert(outcome.actions.end(), {"stop " + name, "disable " + name, "delete " + units.path() + "/" + name});
     if (logrotate.read(logRotationName(name)))
@@ -272,6 +289,11 @@ Outcome Units::remove(const std::string& name, bool force, bool dryRun)
 
     if (health.changed)
         removeHealthcheck(name, false);
+    if (hasTimer) {
+        manager_.stop(timer);
+        manager_.disable({timer});
+        units.remove(timer, false);
+    }
     if (hasUnit) {
         manager_.stop(name);
         manager_.disable({name});

@@ -29,12 +29,16 @@ public:
     Outcome installUnit(const std::string& name, const std::string& content, bool force, bool dryRun);
     Outcome installHealthcheck(const HealthcheckSpec& spec, bool dryRun);
     Outcome removeHealthcheck(const std::string& unit, bool dryRun);
+    // remedy-metrics.timer: `remedyctl check --format prometheus` into
+    // `directory` (below /var/lib) every minute, for node_exporter.
+    Outcome installMetrics(const std::string& directory, const std::string& remedyctlPath, bool dryRun);
     // The unit, its health check, its log rotation and its memory drop-ins.
     Outcome remove(const std::string& name, bool force, bool dryRun);
 
 private:
     struct File;
     Outcome install(const std::string& name, std::vector<File> files, bool force, bool dryRun);
+    Outcome installTimer(const std::string& name, std::string service, std::string timer, const std::string& what, bool dryRun);
 
     int root_;
     ServiceManager& manager_;

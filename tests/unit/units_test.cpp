@@ -42,6 +42,14 @@ public:
             state.activeState = "active", state.mainPid = nextPid++, ++state.nRestarts;
         return state;
     }
+    std::vector<std::string> services() override
+    {
+        std::vector<std::string> names;
+        for (const auto& [name, state] : units)
+            if (state.loadState == "loaded")
+                names.push_back(name);
+        return names;
+    }
     void reload() override { calls.push_back("reload"); }
     void enable(const std::vector<std::string>& list) override
     {
