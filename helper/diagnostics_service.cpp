@@ -6,6 +6,7 @@
 #include "core/fstab_file.h"
 #include "core/healthcheck.h"
 #include "core/swap_policy.h"
+#include "core/swap_system.h"
 #include "core/trusted_path.h"
 #include "core/unit_files.h"
 #include "core/unit_name.h"
@@ -121,10 +122,21 @@ std::string gatherChecklist(const Root& root, const std::string& unit, const std
     facts.memoryTotal = parseMemInfo(readFile("/proc/meminfo")).total;
     facts.swaps = parseSwaps(readFile("/proc/swaps"));
     facts.recommendedSwap = recommendSwap(facts.memoryTotal).size;
+    facts.pageSize = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
     auto rootFd = openRoot(root.path);
-    for (const auto& entry : FstabFile(rootFd.get()).read().entries())
+    auto fstab = FstabFile(rootFd.get()).read();  // named: entries() refers into it
+    for (const auto& entry : fstab.entries())
         if (entry.isSwap())
             facts.fstabSwaps.insert(entry.source);
+    // /proc/swaps may show a swapfile by its path within its mount
+    // (swap_system.h): such an area is given its fstab path back.
+    for (const auto& source : facts.fstabSwaps) {
+        UniqueFd file(open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        auto withinMount = file ? pathWithinMount(file.get()) : "";
+        for (auto& area : facts.swaps)
+            if (area.type == "file" && !withinMount.empty() && area.path == withinMount && access(area.path.c_str(), F_OK) != 0)
+                area.path = source;
+    }
     // A partition is named by UUID= or LABEL= in fstab and by its device in
     // /proc/swaps: such an entry counts for the partitions.
     for (const auto& source : std::set<std::string>(facts.fstabSwaps))

@@ -45,16 +45,17 @@ std::uint64_t suggestedMemoryMax(std::uint64_t ram) { return std::max<std::uint6
 
 void swapItems(const ChecklistFacts& facts, nlohmann::json& items)
 {
+    // What was asked for: the size of the file, header page included.
     std::uint64_t total = 0;
     for (const auto& area : facts.swaps)
-        total += area.size;
+        total += area.size + facts.pageSize;
     auto recommended = sizeArgument(facts.recommendedSwap);
     std::string fix;
     if (facts.swaps.empty()) {
         fix = "remedyctl swap create --size " + recommended;
     } else if (total < facts.recommendedSwap) {
         auto file = std::find_if(facts.swaps.begin(), facts.swaps.end(), [](const SwapArea& area) { return area.type == "file"; });
-        fix = file != facts.swaps.end() ? "remedyctl swap resize " + file->path + " --size " + sizeArgument(file->size + facts.recommendedSwap - total)
+        fix = file != facts.swaps.end() ? "remedyctl swap resize " + file->path + " --size " + sizeArgument(file->size + facts.pageSize + facts.recommendedSwap - total)
                                         : "remedyctl swap create --size " + sizeArgument(facts.recommendedSwap - total);
     }
     items.push_back(item("swap", "Swap space configured", "", pass(fix.empty()),

@@ -28,6 +28,7 @@ struct ChecklistFacts {
     std::uint64_t memoryTotal = 0;
     std::vector<SwapArea> swaps;
     std::uint64_t recommendedSwap = 0;
+    std::uint64_t pageSize = 4096;       // /proc/swaps leaves out each area's header page
     std::set<std::string> fstabSwaps;    // swap sources in /etc/fstab
     std::vector<ServiceFacts> services;  // the one asked for, or remedy's
     bool serviceAsked = false;           // --unit given

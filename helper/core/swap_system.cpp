@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -64,6 +65,28 @@ void KernelSwapSystem::allocate(int fd, std::uint64_t size, const Progress& prog
     if (errno != EOPNOTSUPP)
         throw Error(ErrorKind::Failed, std::string("cannot allocate the swapfile: ") + std::strerror(errno));
     zeroFill(fd, size, progress);
+}
+
+std::string pathWithinMount(int fd)
+{
+    char link[PATH_MAX];
+    auto fdLink = "/proc/self/fd/" + std::to_string(fd);
+    ssize_t length = readlink(fdLink.c_str(), link, sizeof link - 1);
+    struct stat file {};
+    if (length <= 0 || fstat(fd, &file) != 0)
+        return {};
+    std::string path(link, static_cast<std::size_t>(length));
+    // Up the directories until the device changes: that is the mount point.
+    std::string mountPoint = "/";
+    for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1)) {
+        struct stat dir {};
+        if (stat(path.substr(0, slash).c_str(), &dir) != 0)
+            return {};
+        if (dir.st_dev != file.st_dev)
+            break;
+        mountPoint = path.substr(0, slash);
+    }
+    return mountPoint == "/" ? path : path.substr(mountPoint.size());
 }
 
 void KernelSwapSystem::writeSignature(int fd)

@@ -40,4 +40,11 @@ public:
 // allocate() falls back to. Public so the benchmark can time it alone.
 void zeroFill(int fd, std::uint64_t size, const Progress& progress);
 
+// The path of the open file `fd` below the root of its mount: "/swapfile"
+// for /srv/swap/swapfile when /srv/swap is a mount of its own. /proc/swaps
+// shows a swapfile so to a reader in another mount namespace than the one
+// that turned it on — as every remedyd is, started afresh by systemd with
+// ProtectSystem=. Empty when it cannot be told.
+std::string pathWithinMount(int fd);
+
 } // namespace remedy

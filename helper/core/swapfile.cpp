@@ -153,15 +153,23 @@ std::optional<std::string> whyNotSwapfile(int fd)
 }
 
 // The active swap area backed by the file open as `fd`, matched by device
-// and inode (a path in /proc/swaps may be spelled differently).
+// and inode (a path in /proc/swaps may be spelled differently), or by its
+// path within its mount when /proc/swaps can show no more (swap_system.h).
 std::optional<SwapArea> activeArea(SwapSystem& system, int fd)
 {
     struct stat self {};
     if (fstat(fd, &self) != 0)
         return std::nullopt;
+    auto withinMount = pathWithinMount(fd);
     for (auto& area : system.activeAreas()) {
         struct stat other {};
-        if (area.type == "file" && stat(area.path.c_str(), &other) == 0 && other.st_dev == self.st_dev && other.st_ino == self.st_ino)
+        if (area.type != "file")
+            continue;
+        bool found = stat(area.path.c_str(), &other) == 0;
+        if (found && other.st_dev == self.st_dev && other.st_ino == self.st_ino)
+            return area;
+        // A path that names nothing here is from another mount namespace.
+        if (!found && !withinMount.empty() && area.path == withinMount)
             return area;
     }
     return std::nullopt;

@@ -27,10 +27,10 @@ public:
     {
         dir_ = "/tmp/remedy-system-" + std::to_string(getpid());
         // A real ext4 disk at /srv/swap for swap (the sandbox's / is an
-        // overlay); this test runs in a mount namespace of its own
+        // overlay), sparse, large enough for the size remedy recommends; this test runs in a mount namespace of its own
         // (tests/CMakeLists.txt), so /srv is a tmpfs here only.
         ASSERT_EQ(run({"sh", "-c",
-                       "truncate -s 256M " + dir_ + ".img && mkfs.ext4 -q " + dir_ + ".img && mount -t tmpfs -o mode=0755 srv /srv && "
+                       "truncate -s 16G " + dir_ + ".img && mkfs.ext4 -q " + dir_ + ".img && mount -t tmpfs -o mode=0755 srv /srv && "
                        "mkdir /srv/swap && mount -o loop " + dir_ + ".img /srv/swap"})
                       .exitCode,
                   0);
