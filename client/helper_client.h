@@ -25,7 +25,8 @@ public:
 // /org/remedy/Remedy1's interfaces but Manager.
 class RemedyProxy final
     : public sdbus::ProxyInterfaces<org::remedy::Remedy1::Swap_proxy, org::remedy::Remedy1::Fstab_proxy,
-                                    org::remedy::Remedy1::Diagnostics_proxy, org::remedy::Remedy1::Units_proxy> {
+                                    org::remedy::Remedy1::Diagnostics_proxy, org::remedy::Remedy1::Units_proxy,
+                                    org::remedy::Remedy1::Plan_proxy> {
 public:
     explicit RemedyProxy(sdbus::IConnection& bus);
     ~RemedyProxy();

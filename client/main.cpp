@@ -7,6 +7,7 @@
 #include "change_commands.h"
 #include "service_commands.h"
 #include "check_command.h"
+#include "plan_commands.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
@@ -68,6 +69,7 @@ int main(int argc, char** argv)
     addChangeCommands(app, run);
     addServiceCommands(app, run);
     addCheckCommand(app, run);
+    addPlanCommands(app, run);
 
     try {
         app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include "agent.h"
 #include "change_commands.h"
+#include "core/duration.h"
 #include "core/error.h"
 #include "exit_codes.h"
 
@@ -283,21 +284,11 @@ void addHealth(CLI::App& app, Run& run)
 
 std::uint64_t durationMs(const std::string& text)
 {
-    static const std::pair<const char*, std::uint64_t> kUnits[] = {{"ms", 1}, {"s", 1000}, {"sec", 1000}, {"min", 60000}, {"m", 60000}, {"h", 3600000}};
-    std::size_t used = 0;
-    unsigned long long number = 0;
     try {
-        number = std::stoull(text, &used);
-    } catch (const std::exception&) {
-        usageError("'" + text + "' is not a duration such as 500ms, 10s or 5min");
+        return parseDurationMs(text);
+    } catch (const Error& error) {
+        usageError(error.what());
     }
-    auto unit = text.substr(used);
-    if (unit.empty())
-        return number * 1000;
-    for (const auto& [name, factor] : kUnits)
-        if (unit == name)
-            return number * factor;
-    usageError("'" + text + "' is not a duration such as 500ms, 10s or 5min");
 }
 
 void addServiceCommands(CLI::App& app, Run& run)

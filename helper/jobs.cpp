@@ -40,12 +40,16 @@ void Job::complete(const Attempt<Outcome>& result)
 {
     finished_ = true;
     finishedAt_ = std::chrono::steady_clock::now();
-    success_ = result.value.has_value();
-    if (success_) {
+    success_ = result.value.has_value() && result.value->failure.empty();
+    if (result.value)
+        report_ = result.value->report;
+    if (result.value && !success_) {
+        errorName_ = errorName(ErrorKind::Failed);
+        message_ = result.value->failure;
+    } else if (success_) {
         progress_ = 1.0;
         changed_ = result.value->changed;
         actions_ = result.value->actions;
-        report_ = result.value->report;
         message_ = changed_ ? "done" : "unchanged";
     } else {
         errorName_ = result.errorName;
@@ -110,7 +114,9 @@ void Jobs::start(const std::string& operation, const std::string& target, bool d
         [this, job, operation, target, dryRunOnly](Attempt<Outcome> result) {
             busyTargets_.erase(target);
             job->complete(result);
-            if (result.value)
+            if (result.value && !result.value->failure.empty())
+                spdlog::warn("{} {} failed: {}", operation, target, result.value->failure);
+            else if (result.value)
                 spdlog::info("{} {}: {}", operation, target,
                              dryRunOnly ? "dry run, nothing changed" : result.value->changed ? "changed" : "unchanged");
             else

@@ -7,6 +7,7 @@
 #include "log_control.h"
 #include "logging.h"
 #include "manager.h"
+#include "plan_service.h"
 #include "diagnostics_service.h"
 #include "fstab_service.h"
 #include "swap_service.h"
@@ -139,6 +140,7 @@ int main(int argc, char** argv)
         remedy::FstabService fstab(*bus, authorizer, loop, root);
         remedy::DiagnosticsService diagnostics(*bus, authorizer, loop, root);
         remedy::UnitsService units(*bus, authorizer, loop, jobs, root);
+        remedy::PlanService plans(*bus, authorizer, loop, jobs, root);
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);
 

@@ -11,6 +11,9 @@ struct Outcome {
     bool changed = false;
     std::vector<std::string> actions;
     std::string report = "{}";
+    // Non-empty: the change failed (and was undone); the report still holds
+    // what happened, step by step.
+    std::string failure;
 };
 
 } // namespace remedy

@@ -44,6 +44,8 @@ public:
     virtual std::string restart(const std::string& unit) = 0;
     virtual std::string stop(const std::string& unit) = 0;
     virtual void killMainProcess(const std::string& unit, int signal) = 0;
+    // Persistent MemoryMax=/MemoryHigh= (a drop-in, as systemctl set-property).
+    virtual void setMemoryLimits(const std::string& unit, std::uint64_t max, std::uint64_t high) = 0;
     // The unit's last journal lines since `since` (CLOCK_REALTIME, µs),
     // oldest first.
     virtual std::vector<std::string> journal(const std::string& unit, unsigned lines, std::uint64_t since) = 0;

@@ -76,6 +76,12 @@ public:
         units[unit].activeState = "activating";
         pollsLeft_ = restartAfterPolls;
     }
+    void setMemoryLimits(const std::string& unit, std::uint64_t max, std::uint64_t high) override
+    {
+        calls.push_back("limits " + unit);
+        units[unit].memoryMax = max;
+        units[unit].memoryHigh = high;
+    }
     std::vector<std::string> journal(const std::string&, unsigned, std::uint64_t) override { return {"ImportError: no module named app"}; }
     void verifyUnit(const std::string& name, const std::string&) override
     {

@@ -1,0 +1,173 @@
+#include "plan_commands.h"
+
+#include "agent.h"
+#include "core/error.h"
+#include "core/plan.h"
+#include "exit_codes.h"
+#include "format.h"
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+namespace remedy::client {
+namespace {
+
+using Json = nlohmann::json;
+
+struct PlanArguments {
+    std::string file;
+    std::uint64_t id = 0;
+    bool dryRun = false;
+};
+
+[[noreturn]] void usageError(const std::string& message) { throw sdbus::Error(errorName(ErrorKind::InvalidArgument), message); }
+
+std::string readPlan(const std::string& file)
+{
+    std::string text;
+    if (file == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+        std::ifstream in(file, std::ios::binary);
+        if (!in)
+            usageError("cannot read " + file);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // remedyd refuses it too; saying so here spares sending 10 MB.
+    if (text.size() > kMaxPlanSize)
+        usageError(file + ": a plan is at most " + std::to_string(kMaxPlanSize / 1024) + " KiB");
+    return text;
+}
+
+void printSteps(const Json& report)
+{
+    for (const auto& step : report["steps"]) {
+        std::printf("  %2d. %-14s %-40s %s\n", step["step"].get<int>(), step["kind"].get<std::string>().c_str(),
+                    step["target"].get<std::string>().c_str(), step["status"].get<std::string>().c_str());
+        if (step["status"] == "would_change" || step["status"] == "changed")
+            for (const auto& action : step["actions"])
+                std::printf("        - %s\n", action.get<std::string>().c_str());
+        if (!step["error"].is_null())
+            std::printf("        ! %s\n", step["error"].get<std::string>().c_str());
+    }
+}
+
+int preview(HelperClient& helper, const GlobalOptions& global, const PlanArguments& args)
+{
+    auto report = Json::parse(helper.remedy().Preview(readPlan(args.file), {}));
+    if (global.json) {
+        std::cout << report.dump() << '\n';
+    } else if (!global.quiet) {
+        std::printf("Plan %s, %zu steps:\n", args.file.c_str(), report["steps"].size());
+        printSteps(report);
+        bool changes = report["changed"].get<bool>();
+        std::printf(changes ? "remedyctl apply %s makes these changes.\n" : "Nothing to do: the system is as %s says.\n", args.file.c_str());
+    }
+    return kSuccess;
+}
+
+// A plan's job: the report comes back also when a step failed.
+int finishPlanJob(HelperClient& helper, const GlobalOptions& global, const sdbus::ObjectPath& job, const std::string& label,
+                  bool dryRun)
+{
+    ProgressBar bar(!global.json && !global.quiet && isatty(STDERR_FILENO), label);
+    auto result = helper.waitForJob(job, [&bar](double fraction) { bar.update(fraction); });
+    if (result.success)
+        bar.update(1.0);
+    bar.finish();
+    auto report = Json::parse(result.report);
+    if (!report.contains("steps")) {  // an undo: the job's actions say it
+        if (!result.success)
+            throw sdbus::Error(result.errorName, result.message);
+        report = {{"changed", !dryRun}, {"dry_run", dryRun}, {"actions", result.actions}};
+    }
+    if (global.json) {
+        std::cout << report.dump() << '\n';
+    } else if (!global.quiet) {
+        if (report.contains("steps"))
+            printSteps(report);
+        else
+            for (const auto& action : result.actions)
+                std::printf("  - %s\n", action.c_str());
+        if (result.success && report.value("history_id", Json()).is_number())
+            std::printf("Applied; remedyctl undo %s reverses it.\n", report["history_id"].dump().c_str());
+        else if (result.success && report.contains("steps") && !report["changed"].get<bool>())
+            std::printf("Nothing to do: every step was so already.\n");
+    }
+    if (!result.success) {
+        std::cerr << "remedyctl: " << result.message << '\n';
+        return result.errorName == errorName(ErrorKind::NotAuthorized) ? kNotAuthorized : kFailure;
+    }
+    return kSuccess;
+}
+
+int apply(HelperClient& helper, const GlobalOptions& global, const PlanArguments& args)
+{
+    auto text = readPlan(args.file);
+    PolkitAgent agent(global.askPassword && !args.dryRun);
+    auto job = helper.remedy().Apply(text, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    return finishPlanJob(helper, global, job, args.file, args.dryRun);
+}
+
+int undo(HelperClient& helper, const GlobalOptions& global, const PlanArguments& args)
+{
+    PolkitAgent agent(global.askPassword && !args.dryRun);
+    auto job = helper.remedy().Undo(args.id, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    return finishPlanJob(helper, global, job, "undo " + std::to_string(args.id), args.dryRun);
+}
+
+int history(HelperClient& helper, const GlobalOptions& global, const PlanArguments&)
+{
+    auto list = Json::parse(helper.remedy().History());
+    if (global.json) {
+        std::cout << Json({{"history", list}}).dump() << '\n';
+        return kSuccess;
+    }
+    if (global.quiet)
+        return kSuccess;
+    if (list.empty())
+        std::printf("No plan was applied here yet.\n");
+    else
+        std::printf("%4s  %-20s %6s  %-22s %s\n", "ID", "APPLIED", "UID", "UNDONE", "CHANGED");
+    for (const auto& record : list) {
+        std::string changed;
+        for (const auto& step : record["steps"])
+            if (step["status"] == "changed")
+                changed += (changed.empty() ? "" : ", ") + step["kind"].get<std::string>() + " " + step["target"].get<std::string>();
+        std::printf("%4s  %-20s %6s  %-22s %s\n", record["id"].dump().c_str(), record["time"].get<std::string>().c_str(),
+                    record["uid"].dump().c_str(), record["undone"].is_null() ? "-" : record["undone"].get<std::string>().c_str(),
+                    changed.c_str());
+    }
+    return kSuccess;
+}
+
+} // namespace
+
+void addPlanCommands(CLI::App& app, std::function<int(HelperClient&, const GlobalOptions&)>& run)
+{
+    auto args = std::make_shared<PlanArguments>();
+    auto choose = [&run, args](int (*command)(HelperClient&, const GlobalOptions&, const PlanArguments&)) {
+        return [&run, args, command] { run = [args, command](HelperClient& h, const GlobalOptions& g) { return command(h, g, *args); }; };
+    };
+    auto* plan = app.add_subcommand("plan", "Show what applying a plan file would change, step by step; change nothing");
+    plan->add_option("FILE", args->file, "The plan (JSON), or - for stdin")->required();
+    plan->callback(choose(preview));
+    auto* applyCommand = app.add_subcommand("apply", "Apply a plan file: every step, or on a failure none (action org.remedy.plan.apply)");
+    applyCommand->add_option("FILE", args->file, "The plan (JSON), or - for stdin")->required();
+    applyCommand->add_flag("-n,--dry-run", args->dryRun, "Authorize and check every step, and change nothing");
+    applyCommand->callback(choose(apply));
+    auto* undoCommand = app.add_subcommand("undo", "Reverse an applied plan exactly, unless something changed since");
+    undoCommand->add_option("ID", args->id, "The plan's id in remedyctl history")->required();
+    undoCommand->add_flag("-n,--dry-run", args->dryRun, "Say what would be undone, and change nothing");
+    undoCommand->callback(choose(undo));
+    app.add_subcommand("history", "The plans applied here, and which were undone")->callback(choose(history));
+}
+
+} // namespace remedy::client

@@ -1,0 +1,401 @@
+#include "plan_runner.h"
+
+#include "atomic_file.h"
+#include "error.h"
+#include "fstab_file.h"
+#include "healthcheck.h"
+#include "swapfile.h"
+#include "trusted_path.h"
+#include "unit_files.h"
+#include "units.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+
+namespace remedy {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kHistoryDir = "/var/lib/remedy/history";
+constexpr const char* kFstab = "/etc/fstab";
+
+std::string baseName(const std::string& unit) { return unit.substr(0, unit.rfind('.')); }
+
+std::pair<std::string, std::string> split(const std::string& path)
+{
+    auto slash = path.rfind('/');
+    return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+std::optional<std::string> readAt(int root, const std::string& path)
+{
+    auto [dir, name] = split(path);
+    return ManagedDirectory(root, dir).read(name);
+}
+
+// Puts a file back as it was: its content, or no file (and no directory
+// left empty by that).
+void restoreAt(int root, const std::string& path, const Json& content)
+{
+    auto [dir, name] = split(path);
+    ManagedDirectory directory(root, dir);
+    auto now = directory.read(name);
+    if (content.is_null() ? !now : (now && *now == content.get<std::string>()))
+        return;  // as it was: not even its mtime moves
+    if (content.is_null()) {
+        directory.remove(name, true);
+        directory.removeIfEmpty(root);
+    } else {
+        directory.write(name, content.get<std::string>(), true);
+    }
+}
+
+Json fileState(int root, const std::string& path)
+{
+    auto content = readAt(root, path);
+    return {{"path", path}, {"content", content ? Json(*content) : Json(nullptr)}};
+}
+
+std::string isoNow()
+{
+    auto now = std::time(nullptr);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    return text;
+}
+
+// <root>/var/lib/remedy/history, made (root's, 0700: it keeps copies of
+// unit files, which may hold secrets) when first needed.
+UniqueFd historyDirectory(int root, bool create)
+{
+    std::string path;
+    UniqueFd dir(dup(root));
+    for (const char* part : {"var", "lib", "remedy", "history"}) {
+        path += std::string("/") + part;
+        if (create && mkdirat(dir.get(), part, 0700) != 0 && errno != EEXIST)
+            throw Error(ErrorKind::Failed, "cannot create " + path + ": " + std::strerror(errno));
+        UniqueFd next(openat(dir.get(), part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!next) {
+            if (errno == ENOENT && !create)
+                return UniqueFd();
+            throw Error(ErrorKind::Failed, "cannot open " + path + ": " + std::strerror(errno));
+        }
+        dir = std::move(next);
+    }
+    return dir;
+}
+
+std::vector<Json> loadHistory(int root)
+{
+    std::vector<Json> records;
+    auto dir = historyDirectory(root, false);
+    if (!dir)
+        return records;
+    for (std::uint64_t id = 1;; ++id) {
+        struct stat st {};
+        auto name = std::to_string(id) + ".json";
+        if (fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            break;
+        records.push_back(Json::parse(readFileAt(dir.get(), name)));
+    }
+    return records;
+}
+
+void saveRecord(int root, const Json& record)
+{
+    auto dir = historyDirectory(root, true);
+    replaceFileAt(dir.get(), std::to_string(record["id"].get<std::uint64_t>()) + ".json", record.dump(1), 0600);
+}
+
+Json loadRecord(int root, std::uint64_t id)
+{
+    auto records = loadHistory(root);
+    if (id == 0 || id > records.size())
+        throw Error(ErrorKind::InvalidArgument, "there is no applied plan " + std::to_string(id) + " (remedyctl history lists them)");
+    return records[id - 1];
+}
+
+} // namespace
+
+// What undoing a step needs, taken just before it runs: the files it may
+// write, as they are, and the units it may start, as they are.
+Json PlanRunner::inverseOf(const PlanStep& step) const
+{
+    Json inverse = {{"kind", stepName(step.kind)}, {"target", step.target}};
+    std::vector<std::string> files;
+    std::vector<std::string> units;
+    switch (step.kind) {
+    case StepKind::Swap:
+    case StepKind::Fstab: return inverse;  // removed by name; fstab restored byte for byte at the end
+    case StepKind::Service:
+        files = {"/etc/systemd/system/" + step.target, "/etc/logrotate.d/remedy-" + baseName(step.target)};
+        units = {step.target};
+        break;
+    case StepKind::Healthcheck: {
+        auto name = healthcheckName(step.target);
+        files = {"/etc/systemd/system/" + name + ".service", "/etc/systemd/system/" + name + ".timer"};
+        units = {name + ".timer"};
+        break;
+    }
+    case StepKind::MemoryLimits:
+        files = {"/etc/systemd/system.control/" + step.target + ".d/50-MemoryMax.conf",
+                 "/etc/systemd/system.control/" + step.target + ".d/50-MemoryHigh.conf"};
+        break;
+    case StepKind::Metrics:
+        files = {"/etc/systemd/system/remedy-metrics.service", "/etc/systemd/system/remedy-metrics.timer"};
+        units = {"remedy-metrics.timer"};
+        break;
+    }
+    inverse["files"] = Json::array();
+    for (const auto& path : files)
+        inverse["files"].push_back(fileState(tools_.root, path));
+    inverse["units"] = Json::array();
+    for (const auto& unit : units) {
+        auto state = tools_.systemd->state(unit);
+        inverse["units"].push_back(
+            {{"name", unit}, {"active", state.activeState == "active"}, {"enabled", state.unitFileState == "enabled"}});
+    }
+    return inverse;
+}
+
+void PlanRunner::reverse(const Json& inverse)
+{
+    auto kind = inverse["kind"].get<std::string>();
+    auto target = inverse["target"].get<std::string>();
+    if (kind == "swap") {
+        Swapfiles(tools_.root, *tools_.swap).remove(target, false);
+        return;
+    }
+    if (kind == "fstab") {
+        FstabFile file(tools_.root);
+        auto fstab = file.read();
+        if (auto text = fstab.withoutEntry(target))
+            file.write(fstab, *text);
+        return;
+    }
+    auto& systemd = *tools_.systemd;
+    for (const auto& unit : inverse["units"]) {
+        if (!unit["active"].get<bool>())
+            systemd.stop(unit["name"]);
+        if (!unit["enabled"].get<bool>())
+            systemd.disable({unit["name"]});
+    }
+    for (const auto& file : inverse["files"])
+        restoreAt(tools_.root, file["path"], file["content"]);
+    systemd.reload();
+    for (const auto& unit : inverse["units"])
+        if (unit["active"].get<bool>())
+            systemd.restart(unit["name"]);
+}
+
+Outcome PlanRunner::runStep(const Plan& plan, const PlanStep& step, bool dryRun)
+{
+    Units units(tools_.root, *tools_.systemd, tools_.probePath);
+    // A unit an earlier step installs is not loaded yet in a dry run.
+    auto planned = [&](const std::string& unit) {
+        return std::any_of(plan.steps.begin(), plan.steps.end(),
+                           [&](const PlanStep& other) { return other.kind == StepKind::Service && other.target == unit; });
+    };
+    switch (step.kind) {
+    case StepKind::Swap: {
+        auto request = step.swap;
+        request.dryRun = dryRun;
+        return Swapfiles(tools_.root, *tools_.swap).create(request, {});
+    }
+    case StepKind::Fstab: {
+        validateEntry(step.fstab);
+        FstabFile file(tools_.root);
+        auto fstab = file.read();
+        auto text = fstab.withEntry(step.fstab);
+        if (!text)
+            return {false, {"/etc/fstab has " + describeEntry(step.fstab) + " already"}};
+        if (!dryRun)
+            file.write(fstab, *text);
+        return {true, {"add to /etc/fstab: " + describeEntry(step.fstab)}};
+    }
+    case StepKind::Service: return units.installService(step.service, false, dryRun);
+    case StepKind::Healthcheck:
+        if (dryRun && planned(step.target) && tools_.systemd->state(step.target).loadState != "loaded")
+            return {true, {"install the health check of " + step.target + " (" + step.healthcheck.url + ")"}};
+        return units.installHealthcheck(step.healthcheck, dryRun);
+    case StepKind::MemoryLimits: {
+        auto state = tools_.systemd->state(step.target);
+        if (state.loadState != "loaded") {
+            if (dryRun && planned(step.target))
+                return {true, {"set the memory limits of " + step.target}};
+            throw Error(ErrorKind::InvalidArgument, "systemd has no unit " + step.target + " (" + state.loadState + ")");
+        }
+        auto max = step.memoryMax ? step.memoryMax : state.memoryMax;
+        auto high = step.memoryHigh ? step.memoryHigh : state.memoryHigh;
+        if (max == state.memoryMax && high == state.memoryHigh)
+            return {false, {step.target + " has these memory limits already"}};
+        if (!dryRun)
+            tools_.systemd->setMemoryLimits(step.target, max, high);
+        return {true, {"set MemoryMax=" + std::to_string(max) + " MemoryHigh=" + std::to_string(high) + " on " + step.target}};
+    }
+    case StepKind::Metrics: return units.installMetrics(step.textfileDirectory, tools_.remedyctlPath, dryRun);
+    }
+    throw Error(ErrorKind::Failed, "unknown step");
+}
+
+Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Progress& progress)
+{
+    Json steps = Json::array();
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+        const auto& step = plan.steps[i];
+        steps.push_back({{"step", i + 1}, {"kind", stepName(step.kind)}, {"target", step.target}, {"action", step.action},
+                         {"status", "not_run"}, {"actions", Json::array()}, {"error", nullptr}});
+    }
+    Json report = {{"changed", false}, {"dry_run", dryRun}, {"history_id", nullptr}, {"steps", steps}, {"error", nullptr}};
+    Outcome outcome;
+    if (dryRun) {
+        // Any refusal here is the caller's error: nothing has run.
+        for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+            auto result = runStep(plan, plan.steps[i], true);
+            report["steps"][i]["status"] = result.changed ? "would_change" : "unchanged";
+            report["steps"][i]["actions"] = result.actions;
+            outcome.changed = outcome.changed || result.changed;
+        }
+        report["changed"] = outcome.changed;
+        outcome.report = report.dump();
+        return outcome;
+    }
+
+    auto fstabBefore = fileState(tools_.root, kFstab);
+    Json inverses = Json::array();
+    std::vector<std::string> touched = {kFstab};
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+        const auto& step = plan.steps[i];
+        auto inverse = inverseOf(step);
+        try {
+            auto result = runStep(plan, step, false);
+            report["steps"][i]["status"] = result.changed ? "changed" : "unchanged";
+            report["steps"][i]["actions"] = result.actions;
+            if (result.changed) {
+                inverse["step"] = i + 1;
+                inverses.push_back(inverse);
+                for (const auto& file : inverse.value("files", Json::array()))
+                    touched.push_back(file["path"]);
+            }
+        } catch (const std::exception& error) {
+            report["steps"][i]["status"] = "failed";
+            report["steps"][i]["error"] = error.what();
+            std::string undone;
+            for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
+                auto index = (*it)["step"].get<std::size_t>() - 1;
+                try {
+                    reverse(*it);
+                    report["steps"][index]["status"] = "undone";
+                } catch (const std::exception& undoError) {
+                    report["steps"][index]["status"] = "undo_failed";
+                    report["steps"][index]["error"] = undoError.what();
+                }
+                undone += (undone.empty() ? "" : ", ") + std::to_string(index + 1);
+            }
+            restoreAt(tools_.root, kFstab, fstabBefore["content"]);
+            outcome.failure = "step " + std::to_string(i + 1) + " (" + stepName(step.kind) + " " + step.target + ") failed: " + error.what() +
+                              (undone.empty() ? "" : "; undone: step " + undone);
+            report["error"] = outcome.failure;
+            outcome.report = report.dump();
+            return outcome;
+        }
+        if (progress)
+            progress(static_cast<double>(i + 1) / static_cast<double>(plan.steps.size()));
+    }
+    outcome.changed = !inverses.empty();
+    report["changed"] = outcome.changed;
+    if (outcome.changed) {
+        Json after = Json::array();
+        for (const auto& path : touched)
+            after.push_back(fileState(tools_.root, path));
+        auto id = loadHistory(tools_.root).size() + 1;
+        Json swapfiles = Json::array();
+        for (const auto& inverse : inverses)
+            if (inverse["kind"] == "swap")
+                swapfiles.push_back(inverse["target"]);
+        saveRecord(tools_.root, {{"id", id},
+                                 {"time", isoNow()},
+                                 {"uid", caller},
+                                 {"actions", planActions(plan)},
+                                 {"steps", report["steps"]},
+                                 {"undo", inverses},
+                                 {"fstab_before", fstabBefore["content"]},
+                                 {"after", after},
+                                 {"swapfiles", swapfiles},
+                                 {"undone", nullptr}});
+        report["history_id"] = id;
+    }
+    outcome.report = report.dump();
+    return outcome;
+}
+
+Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress)
+{
+    auto record = loadRecord(tools_.root, id);
+    if (!record["undone"].is_null())
+        throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(id) + " was undone already, at " + record["undone"].get<std::string>());
+    auto records = loadHistory(tools_.root);
+    for (const auto& later : records)
+        if (later["id"].get<std::uint64_t>() > id && later["undone"].is_null())
+            throw Error(ErrorKind::InvalidArgument, "plan " + later["id"].dump() + " was applied after " + std::to_string(id) +
+                                                        "; undo it first (remedyctl undo " + later["id"].dump() + ")");
+    // Exactly as the apply left it, or nothing is touched.
+    for (const auto& file : record["after"]) {
+        auto now = fileState(tools_.root, file["path"]);
+        if (now["content"] != file["content"])
+            throw Error(ErrorKind::InvalidArgument, "refusing to undo plan " + std::to_string(id) + ": " + file["path"].get<std::string>() +
+                                                        " changed since it was applied");
+    }
+    for (const auto& swapfile : record["swapfiles"]) {
+        struct stat st {};
+        auto relative = swapfile.get<std::string>().substr(1);
+        if (fstatat(tools_.root, relative.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            throw Error(ErrorKind::InvalidArgument, "refusing to undo plan " + std::to_string(id) + ": " + swapfile.get<std::string>() +
+                                                        " is gone since it was applied");
+    }
+    Outcome outcome{true, {}};
+    const auto& inverses = record["undo"];
+    for (auto it = inverses.rbegin(); it != inverses.rend(); ++it)
+        outcome.actions.push_back("undo step " + (*it)["step"].dump() + ": " + (*it)["kind"].get<std::string>() + " " +
+                                  (*it)["target"].get<std::string>());
+    outcome.actions.push_back("put back /etc/fstab as it was");
+    if (dryRun)
+        return outcome;
+    std::size_t done = 0;
+    for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
+        reverse(*it);
+        if (progress)
+            progress(static_cast<double>(++done) / static_cast<double>(inverses.size() + 1));
+    }
+    restoreAt(tools_.root, kFstab, record["fstab_before"]);
+    record["undone"] = isoNow();
+    saveRecord(tools_.root, record);
+    outcome.report = Json{{"undone", id}}.dump();
+    return outcome;
+}
+
+nlohmann::json PlanRunner::history() const
+{
+    Json list = Json::array();
+    for (const auto& record : loadHistory(tools_.root)) {
+        Json steps = Json::array();
+        for (const auto& step : record["steps"])
+            steps.push_back({{"kind", step["kind"]}, {"target", step["target"]}, {"status", step["status"]}});
+        list.push_back({{"id", record["id"]}, {"time", record["time"]}, {"uid", record["uid"]}, {"steps", steps}, {"undone", record["undone"]}});
+    }
+    return list;
+}
+
+std::vector<std::string> PlanRunner::undoActions(std::uint64_t id) const
+{
+    return loadRecord(tools_.root, id)["actions"].get<std::vector<std::string>>();
+}
+
+} // namespace remedy

@@ -1,0 +1,58 @@
+#pragma once
+// Runs a plan (plan.h): each step through the same core as the single
+// commands, in order. Transactional: when a step fails, the steps this run
+// changed are undone, in reverse, and the report says so. A run that
+// changed something is recorded under <root>/var/lib/remedy/history/ with
+// what is needed to reverse it; undo() reverses it exactly, and refuses
+// when any file it would touch changed since.
+
+#include "outcome.h"
+#include "plan.h"
+#include "service_manager.h"
+#include "swap_system.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <sys/types.h>
+
+namespace remedy {
+
+struct PlanTools {
+    int root = -1;
+    SwapSystem* swap = nullptr;
+    ServiceManager* systemd = nullptr;
+    std::string probePath;      // remedy-healthcheck
+    std::string remedyctlPath;  // for the metrics timer
+};
+
+class PlanRunner {
+public:
+    explicit PlanRunner(PlanTools tools) : tools_(std::move(tools)) {}
+
+    // Report (Outcome.report): {"changed", "dry_run", "history_id" (n|null),
+    // "steps": [{"step", "kind", "target", "action", "status":
+    // "changed"|"unchanged"|"would_change"|"failed"|"undone"|"not_run",
+    // "actions", "error"}], "error" (s|null)}. A failed step is not thrown:
+    // Outcome.failure says what failed, the report says what was undone.
+    Outcome apply(const Plan& plan, bool dryRun, uid_t caller, const Progress& progress);
+
+    // Reverses a recorded run; throws InvalidArgument with the reason when
+    // it cannot (unknown, undone already, changed since).
+    Outcome undo(std::uint64_t id, bool dryRun, const Progress& progress);
+
+    // [{"id", "time", "uid", "steps": [{kind, target, status}], "undone"}], oldest first.
+    nlohmann::json history() const;
+
+    // The polkit actions undoing `id` needs.
+    std::vector<std::string> undoActions(std::uint64_t id) const;
+
+private:
+    Outcome runStep(const Plan& plan, const PlanStep& step, bool dryRun);
+    nlohmann::json inverseOf(const PlanStep& step) const;
+    void reverse(const nlohmann::json& inverse);
+
+    PlanTools tools_;
+};
+
+} // namespace remedy
