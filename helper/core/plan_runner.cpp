@@ -287,6 +287,13 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
         } catch (const std::exception& error) {
             report["steps"][i]["status"] = "failed";
             report["steps"][i]["error"] = error.what();
+            // What the failed step itself wrote before it failed goes too.
+            try {
+                if (inverse.contains("files"))
+                    reverse(inverse);
+            } catch (const std::exception& undoError) {
+                report["steps"][i]["error"] = std::string(error.what()) + "; putting its files back failed: " + undoError.what();
+            }
             std::string undone;
             for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
                 auto index = (*it)["step"].get<std::size_t>() - 1;

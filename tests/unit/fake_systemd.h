@@ -1,0 +1,104 @@
+#pragma once
+// systemd as the unit tests need it: every answer can be given, every call
+// is recorded. Proof against the real one is in the system tier.
+
+#include "core/error.h"
+#include "core/service_manager.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace remedy::test {
+
+class FakeSystemd final : public ServiceManager {
+public:
+    std::map<std::string, UnitState> units;
+    std::vector<std::string> calls;
+    std::string startResult = "done";
+    std::string failStartOf;  // this unit's start job fails
+    bool exitsAtOnce = false;  // the job succeeds, the program ends at once
+    bool rejectUnit = false;
+    int restartAfterPolls = 2;  // after a kill: "activating" this many times
+    std::uint32_t nextPid = 100;
+
+    UnitState state(const std::string& unit) override
+    {
+        auto& state = units[unit];
+        if (state.loadState.empty())
+            state.loadState = "not-found", state.activeState = "inactive";
+        if (state.activeState == "activating" && --pollsLeft_ <= 0)
+            state.activeState = "active", state.mainPid = nextPid++, ++state.nRestarts;
+        return state;
+    }
+    std::vector<std::string> services() override
+    {
+        std::vector<std::string> names;
+        for (const auto& [name, state] : units)
+            if (state.loadState == "loaded")
+                names.push_back(name);
+        return names;
+    }
+    void reload() override { calls.push_back("reload"); }
+    void enable(const std::vector<std::string>& list) override
+    {
+        calls.push_back("enable " + list.front());
+        units[list.front()].unitFileState = "enabled";
+    }
+    void disable(const std::vector<std::string>& list) override
+    {
+        calls.push_back("disable " + list.front());
+        units[list.front()].unitFileState = "disabled";
+    }
+    std::string start(const std::string& unit) override { return run("start", unit); }
+    std::string restart(const std::string& unit) override { return run("restart", unit); }
+    std::string stop(const std::string& unit) override
+    {
+        calls.push_back("stop " + unit);
+        units[unit].activeState = "inactive";
+        units[unit].mainPid = 0;
+        return "done";
+    }
+    void killMainProcess(const std::string& unit, int signal) override
+    {
+        calls.push_back("kill " + unit + " " + std::to_string(signal));
+        units[unit].activeState = "activating";
+        pollsLeft_ = restartAfterPolls;
+    }
+    void setMemoryLimits(const std::string& unit, std::uint64_t max, std::uint64_t high) override
+    {
+        calls.push_back("limits " + unit);
+        units[unit].memoryMax = max;
+        units[unit].memoryHigh = high;
+    }
+    std::vector<std::string> journal(const std::string&, unsigned, std::uint64_t) override { return {"ImportError: no module named app"}; }
+    void verifyUnit(const std::string& name, const std::string&) override
+    {
+        calls.push_back("verify " + name);
+        if (rejectUnit)
+            throw Error(ErrorKind::InvalidArgument, "systemd-analyze verify rejects the unit");
+    }
+    void verifyLogRotation(const std::string&) override { calls.push_back("verify logrotate"); }
+
+private:
+    std::string run(const std::string& verb, const std::string& unit)
+    {
+        calls.push_back(verb + " " + unit);
+        auto& state = units[unit];
+        if (unit == failStartOf)
+            return "failed";
+        state.loadState = "loaded";
+        state.fragmentPath = "/etc/systemd/system/" + unit;
+        state.restart = "always";
+        if (startResult == "done" && exitsAtOnce)
+            state.activeState = "activating", state.subState = "auto-restart", state.result = "exit-code", pollsLeft_ = restartAfterPolls;
+        else if (startResult == "done")
+            state.activeState = "active", state.mainPid = nextPid++;
+        else
+            state.activeState = "failed", state.result = "exit-code";
+        return startResult;
+    }
+    int pollsLeft_ = 0;
+};
+
+} // namespace remedy::test

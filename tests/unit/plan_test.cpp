@@ -1,0 +1,262 @@
+// Plans: the parser refuses what it must, naming the field; the runner is
+// transactional and its undo exact, against a real directory tree with
+// systemd faked. The system tier proves it against the real systemd.
+
+#include "core/error.h"
+#include "core/plan.h"
+#include "core/plan_runner.h"
+#include "core/trusted_path.h"
+#include "fake_systemd.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace remedy;
+using remedy::test::FakeSystemd;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string refusal(const std::string& text)
+{
+    try {
+        parsePlan(text);
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument);
+        return error.what();
+    }
+    return "accepted";
+}
+
+const std::string kService = R"({"name": "app.service", "user": "nobody", "exec_start": ["/usr/bin/app"]})";
+
+TEST(PlanParser, ReadsTheIncidentExample)
+{
+    std::ifstream in(REMEDY_SOURCE_DIR "/examples/incident-fix.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto plan = parsePlan(text.str());
+    ASSERT_EQ(plan.steps.size(), 4U);
+    EXPECT_EQ(plan.steps[0].kind, StepKind::Swap);
+    EXPECT_EQ(plan.steps[0].swap.size, 2ull << 30);
+    EXPECT_EQ(plan.steps[1].kind, StepKind::Service);
+    EXPECT_EQ(plan.steps[1].service.memoryMax, 2ull << 30);
+    EXPECT_EQ(plan.steps[1].service.restart, "always");
+    EXPECT_TRUE(plan.steps[1].service.logRotation.has_value());
+    EXPECT_EQ(plan.steps[2].kind, StepKind::Healthcheck);
+    EXPECT_EQ(plan.steps[3].kind, StepKind::Metrics);
+    EXPECT_EQ(planActions(plan), (std::vector<std::string>{"org.remedy.plan.apply", "org.remedy.swap.manage", "org.remedy.unit.manage"}));
+}
+
+TEST(PlanParser, RefusesMalformedPlansNamingTheField)
+{
+    EXPECT_NE(refusal("{"), "accepted");
+    EXPECT_NE(refusal("[]").find("must be an object"), std::string::npos);
+    EXPECT_NE(refusal(R"({"swap": {"size": "2G"}})").find("version: is required"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 2, "swap": {"size": "2G"}})").find("version: 2 is not a version this remedy reads"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": "1", "swap": {"size": "2G"}})").find("version: must be a whole number"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1})").find("has no steps"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "swapp": {}})").find("swapp: is not a field remedy knows"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "swap": {"size": 2}})").find("swap.size: must be a string"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "swap": {"size": "lots"}})").find("swap.size:"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "swap": {"size": "2G", "persist": "yes"}})").find("swap.persist: must be true or false"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "services": [{"name": "app.service", "user": "nobody", "exec_start": ["/usr/bin/app"], "memory_max": "1K"}]})")
+                  .find("services[0]: memory-max"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "services": [{"name": "../x.service", "user": "nobody", "exec_start": ["/bin/true"]}]})")
+                  .find("services[0]:"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "services": [)" + kService.substr(0, kService.size() - 1) + R"(, "restart_sec": "soon"}]})")
+                  .find("services[0].restart_sec:"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "services": [)" + kService.substr(0, kService.size() - 1) + R"(, "health_check": {"url": "ftp://x/"}}]})")
+                  .find("services[0].health_check: url:"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "services": [)" + kService.substr(0, kService.size() - 1) + R"(, "exec_start": [1]}]})")
+                  .find("exec_start: must be a list of strings"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "memory_limits": [{"unit": "dbus.service", "max": "1G"}]})").find("memory_limits[0].unit:"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "metrics": {"textfile_dir": "/etc"}})").find("metrics.textfile_dir:"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "fstab": [{"source": "tmpfs", "type": "tmpfs"}]})").find("fstab[0].target: is required"),
+              std::string::npos);
+    EXPECT_NE(refusal(R"({"version": -1, "swap": {"size": "2G"}})").find("version: must be a whole number"), std::string::npos);
+}
+
+TEST(PlanParser, RefusesHugeAndDeepDocumentsBeforeReadingThem)
+{
+    std::string huge = R"({"version": 1, "description": ")" + std::string(10 * 1024 * 1024, 'x') + R"("})";
+    EXPECT_NE(refusal(huge).find("larger than 1024 KiB"), std::string::npos);
+    std::string deep = R"({"version": 1, "x": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    EXPECT_NE(refusal(deep).find("nested deeper than 8 levels"), std::string::npos);
+}
+
+class PlanOnDisk : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (geteuid() != 0)
+            GTEST_SKIP() << "needs root (remedy trusts only root's directories)";
+        root_ = fs::path(REMEDY_BUILD_DIR) / ("plan-test-" + std::to_string(getpid()));
+        fs::remove_all(root_);
+        for (const char* dir : {"etc/systemd/system", "etc/logrotate.d"})
+            fs::create_directories(root_ / dir);
+        std::ofstream(root_ / "etc/fstab") << "# fstab\n/dev/vda1 / ext4 defaults 0 1\n";
+        rootFd_ = openRoot(root_.string());
+    }
+    void TearDown() override
+    {
+        rootFd_.reset();
+        if (!root_.empty())
+            fs::remove_all(root_);
+    }
+
+    PlanRunner runner() { return PlanRunner({rootFd_.get(), nullptr, &systemd_, "/usr/libexec/remedy-healthcheck", "/usr/bin/remedyctl"}); }
+
+    // Every file below the root except remedy's own records (the history,
+    // fstab's backups), with its content and mtime.
+    std::map<std::string, std::pair<std::string, std::int64_t>> tree() const
+    {
+        std::map<std::string, std::pair<std::string, std::int64_t>> files;
+        for (const auto& entry : fs::recursive_directory_iterator(root_)) {
+            auto relative = fs::relative(entry.path(), root_).string();
+            if (!entry.is_regular_file() || relative.rfind("var/", 0) == 0)
+                continue;
+            std::ifstream in(entry.path());
+            std::stringstream text;
+            text << in.rdbuf();
+            struct stat st {};
+            stat(entry.path().c_str(), &st);
+            files[relative] = {text.str(), st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
+        }
+        return files;
+    }
+
+    nlohmann::json apply(const std::string& text, std::string* failure = nullptr)
+    {
+        auto outcome = runner().apply(parsePlan(text), false, 1001, {});
+        if (failure)
+            *failure = outcome.failure;
+        else
+            EXPECT_EQ(outcome.failure, "");
+        return nlohmann::json::parse(outcome.report);
+    }
+
+    FakeSystemd systemd_;
+    fs::path root_;
+    UniqueFd rootFd_;
+};
+
+const std::string kPlan = R"({"version": 1,
+  "fstab": [{"source": "tmpfs", "target": "/scratch", "type": "tmpfs", "options": "size=16M"}],
+  "services": [{"name": "app.service", "user": "nobody", "exec_start": ["/usr/bin/app"], "logs_directory": "app", "log_rotate": true,
+                "health_check": {"url": "http://127.0.0.1:8000/health"}}],
+  "memory_limits": [{"unit": "app.service", "high": "200M"}],
+  "metrics": {}})";
+
+TEST_F(PlanOnDisk, ADryRunChangesNothingAndTheSecondApplyNothingEither)
+{
+    auto before = tree();
+    auto preview = nlohmann::json::parse(runner().apply(parsePlan(kPlan), true, 1001, {}).report);
+    EXPECT_EQ(preview["changed"], true);
+    for (const auto& step : preview["steps"])
+        EXPECT_EQ(step["status"], "would_change") << step.dump();
+    EXPECT_EQ(tree(), before);
+    EXPECT_TRUE(runner().history().empty());
+
+    auto first = apply(kPlan);
+    EXPECT_EQ(first["changed"], true);
+    EXPECT_EQ(first["history_id"], 1);
+    auto after = tree();
+    systemd_.calls.clear();
+    auto second = apply(kPlan);
+    EXPECT_EQ(second["changed"], false);
+    for (const auto& step : second["steps"])
+        EXPECT_EQ(step["status"], "unchanged") << step.dump();
+    EXPECT_EQ(tree(), after) << "no file's content or mtime moved";
+    EXPECT_TRUE(second["history_id"].is_null());
+    EXPECT_EQ(runner().history().size(), 1U);
+}
+
+TEST_F(PlanOnDisk, AFailingThirdStepUndoesTheTwoBefore)
+{
+    auto before = tree();
+    // Step 3, the health check, fails: its timer does not start.
+    std::string failure;
+    systemd_.failStartOf = "remedy-health-app.timer";
+    auto report = apply(kPlan, &failure);
+    EXPECT_NE(failure.find("step 3 (health_check app.service) failed"), std::string::npos) << failure;
+    EXPECT_NE(failure.find("undone: step 2, 1"), std::string::npos) << failure;
+    EXPECT_EQ(report["steps"][0]["status"], "undone");
+    EXPECT_EQ(report["steps"][1]["status"], "undone");
+    EXPECT_EQ(report["steps"][2]["status"], "failed");
+    EXPECT_EQ(report["steps"][3]["status"], "not_run");
+    auto now = tree();
+    for (const auto& [path, file] : now)
+        EXPECT_TRUE(before.count(path)) << path << " left behind";
+    ASSERT_EQ(now.size(), before.size());
+    for (const auto& [path, file] : before)
+        EXPECT_EQ(now[path].first, file.first) << path;
+    EXPECT_EQ(systemd_.units["app.service"].unitFileState, "disabled");
+    EXPECT_TRUE(runner().history().empty()) << "nothing changed, nothing recorded";
+}
+
+TEST_F(PlanOnDisk, UndoPutsEveryFileBackByteForByte)
+{
+    auto before = tree();
+    apply(kPlan);
+    EXPECT_NE(tree(), before);
+    auto undone = runner().undo(1, false, {});
+    EXPECT_TRUE(undone.changed);
+    auto now = tree();
+    for (const auto& [path, file] : now)
+        EXPECT_TRUE(before.count(path)) << path << " left behind";
+    ASSERT_EQ(now.size(), before.size()) << "no file of remedy's left";
+    for (const auto& [path, file] : before)
+        EXPECT_EQ(now[path].first, file.first) << path;
+    EXPECT_FALSE(fs::exists(root_ / "etc/systemd/system.control/app.service.d"));
+    EXPECT_EQ(systemd_.units["app.service"].activeState, "inactive");
+    EXPECT_FALSE(runner().history()[0]["undone"].is_null());
+    EXPECT_THROW(runner().undo(1, false, {}), Error) << "once";
+}
+
+TEST_F(PlanOnDisk, UndoRefusesWhenSomethingChangedSinceAndTouchesNothing)
+{
+    apply(kPlan);
+    std::ofstream(root_ / "etc/systemd/system/app.service", std::ios::app) << "# an admin was here\n";
+    auto before = tree();
+    try {
+        runner().undo(1, false, {});
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("/etc/systemd/system/app.service changed since it was applied"), std::string::npos)
+            << error.what();
+    }
+    EXPECT_EQ(tree(), before);
+    EXPECT_THROW(runner().undo(7, false, {}), Error);
+}
+
+TEST_F(PlanOnDisk, AnEarlierPlanIsUndoneOnlyAfterTheLaterOnes)
+{
+    apply(kPlan);
+    apply(R"({"version": 1, "fstab": [{"source": "tmpfs", "target": "/other", "type": "tmpfs"}]})");
+    try {
+        runner().undo(1, true, {});
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("undo it first (remedyctl undo 2)"), std::string::npos) << error.what();
+    }
+    runner().undo(2, false, {});
+    EXPECT_TRUE(runner().undo(1, false, {}).changed);
+}
+
+} // namespace
