@@ -188,9 +188,10 @@ TEST(Interface, IntrospectionShowsExactlyTheMembersOfTheXml)
     auto jobPath = job.out.substr(3, job.out.find('"', 3) - 3);  // o "/org/remedy/Remedy1/job/1"
 
     auto xml = membersFromXml(remedy::readFile(REMEDY_SOURCE_DIR "/dbus/org.remedy.Remedy1.xml"));
-    ASSERT_EQ(xml.size(), 7U);
+    ASSERT_EQ(xml.size(), 8U);
     const std::map<std::string, std::string> pathOf = {{kManager, kPath},
                                                        {"org.remedy.Remedy1.Units", kPath},
+                                                       {"org.remedy.Remedy1.Plan", kPath},
                                                        {"org.remedy.Remedy1.Diagnostics", kPath},
                                                        {"org.remedy.Remedy1.Swap", kPath},
                                                        {"org.remedy.Remedy1.Fstab", kPath},
