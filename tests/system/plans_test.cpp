@@ -211,6 +211,26 @@ TEST_F(Plans, TwentyClientsApplyingOnePlanMakeOneOfEverything)
     ASSERT_EQ(member({"undo", history.back()["id"].dump()}).exitCode, 0);
 }
 
+TEST_F(Plans, TheAnsiblePlaybookReportsChangedThenOk)
+{
+    auto path = planFile("fix.json", kPlan);
+    ASSERT_EQ(inside({"sh", "-c", "mkdir -p /tmp/ansible-home && chown remedy-member /tmp/ansible-home"}).exitCode, 0);
+    auto playbook = [&] {
+        return insideAs("remedy-member", {"env", "HOME=/tmp/ansible-home", "ANSIBLE_NOCOLOR=1", "ANSIBLE_REMOTE_TMP=/tmp/ansible-home/tmp",
+                                          "ANSIBLE_LOCAL_TEMP=/tmp/ansible-home/local", "ansible-playbook", "-i", "localhost,",
+                                          "-c", "local", REMEDY_SOURCE_DIR "/examples/ansible/remedy.yml", "-e", "remedy_plan=" + path});
+    };
+    auto first = playbook();
+    ASSERT_EQ(first.exitCode, 0) << first.out << first.err;
+    EXPECT_NE(first.out.find("changed=2"), std::string::npos) << "the copy and the apply: " << first.out;
+    EXPECT_EQ(show("kontali-plan.service", "ActiveState"), "active");
+    auto second = playbook();
+    ASSERT_EQ(second.exitCode, 0) << second.out << second.err;
+    EXPECT_NE(second.out.find("ok=2    changed=0"), std::string::npos) << second.out;
+    auto history = nlohmann::json::parse(member({"--json", "history"}).out)["history"];
+    ASSERT_EQ(member({"undo", history.back()["id"].dump()}).exitCode, 0);
+}
+
 TEST_F(Plans, MalformedPlansAreRefusedBeforeAnythingRuns)
 {
     auto before = systemState();
