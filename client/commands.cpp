@@ -84,8 +84,12 @@ int diagnose(HelperClient& helper, const GlobalOptions& global)
     }
 
     if (!report["oom_kills"].is_null()) {
-        std::printf("\nOOM kills in the kernel log: %zu\n", report["oom_kills"].size());
-        for (const auto& kill : report["oom_kills"])
+        // The newest few; --json has them all.
+        const auto& kills = report["oom_kills"];
+        constexpr std::size_t kShown = 5;
+        std::printf("\nOOM kills in the kernel log: %zu%s\n", kills.size(),
+                    kills.size() > kShown ? (", the newest " + std::to_string(kShown) + " (--json lists all)").c_str() : "");
+        for (const auto& kill : std::vector<nlohmann::json>(kills.end() - static_cast<long>(std::min(kShown, kills.size())), kills.end()))
             std::printf("  %s  %-6s %s (pid %d%s) %s\n", kill["time"].get<std::string>().c_str(), kill["kind"].get<std::string>().c_str(),
                         kill["process"].get<std::string>().c_str(), kill["pid"].get<int>(),
                         kill["unit"].get<std::string>().empty() ? "" : (", " + kill["unit"].get<std::string>()).c_str(),
@@ -102,8 +106,12 @@ int diagnose(HelperClient& helper, const GlobalOptions& global)
     }
     if (!report["findings"].empty()) {
         std::printf("\nWhat likely happened:\n");
-        for (const auto& finding : report["findings"])
-            std::printf("  - %s\n", finding.get<std::string>().c_str());
+        const auto& findings = report["findings"];
+        constexpr std::size_t kFindings = 12;
+        for (std::size_t i = 0; i < findings.size() && i < kFindings; ++i)
+            std::printf("  - %s\n", findings[i].get<std::string>().c_str());
+        if (findings.size() > kFindings)
+            std::printf("  (%zu more: remedyctl --json diagnose)\n", findings.size() - kFindings);
     }
     for (const auto& withheld : report["withheld"])
         std::printf("\nWithheld: %s\n", withheld.get<std::string>().c_str());
