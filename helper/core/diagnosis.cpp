@@ -73,11 +73,19 @@ nlohmann::json diagnose(const DiagnosisFacts& facts, std::size_t topPrograms)
     nlohmann::json kills = nullptr;
     if (facts.oomKills) {
         kills = nlohmann::json::array();
-        for (const auto& kill : *facts.oomKills) {
+        // A finding for each of the newest kills; all of them are in oom_kills.
+        constexpr std::size_t kTold = 5;
+        const auto& all = *facts.oomKills;
+        if (all.size() > kTold)
+            findings.push_back(std::to_string(all.size()) + " OOM kills are in the kernel log; the newest " + std::to_string(kTold) + " follow");
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const auto& kill = all[i];
             auto when = isoTime(facts.bootEpochUs + static_cast<std::int64_t>(kill.sinceBootUs));
             auto rss = kill.anonRss + kill.fileRss + kill.shmemRss;
             kills.push_back({{"time", when}, {"kind", kill.cgroupLimit ? "cgroup" : "global"}, {"process", kill.process},
                              {"pid", kill.pid}, {"uid", kill.uid}, {"rss", rss}, {"cgroup", kill.cgroup}, {"unit", kill.unit}});
+            if (i + kTold < all.size())
+                continue;
             auto who = kill.process + " (pid " + std::to_string(kill.pid) + (kill.unit.empty() ? "" : ", unit " + kill.unit) + ", " + mib(rss) + ")";
             if (kill.cgroupLimit)
                 findings.push_back(when + ": " + who + " was killed for exceeding the memory limit of its cgroup " + kill.cgroup);
