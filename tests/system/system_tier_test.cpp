@@ -32,7 +32,7 @@ TEST_F(SystemTier, UnprivilegedStatusActivatesTheHardenedUnit)
     EXPECT_EQ(unitProperty("Type"), "dbus");
     EXPECT_EQ(unitProperty("BusName"), "org.remedy.Remedy1");
     EXPECT_EQ(unitProperty("NoNewPrivileges"), "yes");
-    EXPECT_EQ(unitProperty("ProtectHome"), "yes");
+    EXPECT_EQ(unitProperty("ProtectHome"), "read-only");
     EXPECT_EQ(unitProperty("PrivateTmp"), "yes");
     EXPECT_EQ(unitProperty("RestrictAddressFamilies"), "AF_UNIX");
     EXPECT_EQ(unitProperty("MemoryMax"), std::to_string(64 << 20));

@@ -286,6 +286,21 @@ TEST_F(Units, ConcurrentInstallsOfOneServiceLeaveOneServiceAndCleanAnswers)
     ASSERT_EQ(member({"unit", "remove", "twins.service"}).exitCode, 0);
 }
 
+TEST_F(Units, AServiceWhoseProgramLivesInAHomeDirectoryInstalls)
+{
+    // As the seed's backend does (/home/ubuntu/...): systemd-analyze verify,
+    // run by the hardened remedyd, must see it.
+    ASSERT_EQ(inside({"sh", "-c",
+                      "mkdir -p /home/kontali-app && printf '#!/bin/sh\nexec sleep infinity\n' >/home/kontali-app/run && "
+                      "chmod 755 /home/kontali-app /home/kontali-app/run"})
+                  .exitCode,
+              0);
+    auto created = member({"service", "create", "homed.service", "--user", "kontali", "--", "/home/kontali-app/run"});
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    EXPECT_EQ(show("homed.service", "ActiveState"), "active");
+    EXPECT_EQ(member({"unit", "remove", "homed.service"}).exitCode, 0);
+}
+
 TEST_F(Units, TheBackendIsRemovedLast)
 {
     auto removed = member({"--json", "unit", "remove", kBackend});
