@@ -21,12 +21,6 @@ const char* kBackend = "kontali-backend.service";
 
 class Incident : public SystemTier {
 protected:
-    static Outcome member(std::vector<std::string> argv)
-    {
-        argv.insert(argv.begin(), "remedyctl");
-        return insideAs("remedy-member", argv);
-    }
-
     static nlohmann::json item(const nlohmann::json& report, const std::string& id)
     {
         for (const auto& entry : report["items"])

@@ -44,12 +44,6 @@ protected:
         return path;
     }
 
-    static Outcome member(std::vector<std::string> argv)
-    {
-        argv.insert(argv.begin(), "remedyctl");
-        return insideAs("remedy-member", argv);
-    }
-
     // What a plan may touch: files (content and mtime), swap, units.
     static std::string systemState()
     {

@@ -76,6 +76,13 @@ protected:
         return inside(argv);
     }
 
+    // remedyctl as a member of group remedy.
+    static Outcome member(std::vector<std::string> argv)
+    {
+        argv.insert(argv.begin(), "remedyctl");
+        return insideAs("remedy-member", argv);
+    }
+
     static std::string unitProperty(const std::string& property) { return show("remedyd.service", property); }
 
     static std::string show(const std::string& unit, const std::string& property)

@@ -24,12 +24,6 @@ protected:
         ASSERT_EQ(inside({"sh", "-c", "mkdir -p /srv/kontali && echo ok >/srv/kontali/health && chmod -R a+rX /srv/kontali"}).exitCode, 0);
     }
 
-    static Outcome member(std::vector<std::string> argv)
-    {
-        argv.insert(argv.begin(), "remedyctl");
-        return insideAs("remedy-member", argv);
-    }
-
     static Outcome createBackend(const std::string& port, std::vector<std::string> extra = {})
     {
         std::vector<std::string> argv = {"--json", "service", "create", kBackend, "--user", "kontali", "-C", "/srv/kontali",
