@@ -197,7 +197,7 @@ void PlanRunner::reverse(const Json& inverse)
 
 Outcome PlanRunner::runStep(const Plan& plan, const PlanStep& step, bool dryRun)
 {
-    Units units(tools_.root, *tools_.systemd, tools_.probePath);
+    Units units(tools_.root, *tools_.systemd, tools_.probePath, tools_.settle);
     // A unit an earlier step installs is not loaded yet in a dry run.
     auto planned = [&](const std::string& unit) {
         return std::any_of(plan.steps.begin(), plan.steps.end(),

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+
 #include <string>
 #include <sys/types.h>
 
@@ -24,6 +26,7 @@ struct PlanTools {
     ServiceManager* systemd = nullptr;
     std::string probePath;      // remedy-healthcheck
     std::string remedyctlPath;  // for the metrics timer
+    std::chrono::milliseconds settle = std::chrono::seconds(1);  // Units: a service must stay up this long
 };
 
 class PlanRunner {

@@ -120,7 +120,10 @@ protected:
             fs::remove_all(root_);
     }
 
-    PlanRunner runner() { return PlanRunner({rootFd_.get(), nullptr, &systemd_, "/usr/libexec/remedy-healthcheck", "/usr/bin/remedyctl"}); }
+    PlanRunner runner()
+    {
+        return PlanRunner({rootFd_.get(), nullptr, &systemd_, "/usr/libexec/remedy-healthcheck", "/usr/bin/remedyctl", std::chrono::milliseconds(0)});
+    }
 
     // Every file below the root except remedy's own records (the history,
     // fstab's backups), with its content and mtime.
