@@ -13,7 +13,7 @@ struct Outcome {
     std::string report = "{}";
     // Non-empty: the change failed (and was undone); the report still holds
     // what happened, step by step.
-    std::string failure;
+    std::string failure{};
 };
 
 } // namespace remedy

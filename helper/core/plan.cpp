@@ -116,7 +116,8 @@ void checked(const std::string& path, Fn&& fn)
 
 PlanStep swapStep(Fields fields)
 {
-    PlanStep step{StepKind::Swap};
+    PlanStep step;
+    step.kind = StepKind::Swap;
     step.swap.path = fields.text("path", "/swapfile");
     step.swap.size = fields.size("size").value_or(0);
     if (step.swap.size == 0)
@@ -132,7 +133,8 @@ PlanStep swapStep(Fields fields)
 
 PlanStep fstabStep(Fields fields)
 {
-    PlanStep step{StepKind::Fstab};
+    PlanStep step;
+    step.kind = StepKind::Fstab;
     step.fstab.source = fields.requiredText("source");
     step.fstab.target = fields.requiredText("target");
     step.fstab.fstype = fields.requiredText("type");
@@ -147,7 +149,8 @@ PlanStep fstabStep(Fields fields)
 
 void serviceSteps(Fields fields, const std::string& path, std::vector<PlanStep>& steps)
 {
-    PlanStep step{StepKind::Service};
+    PlanStep step;
+    step.kind = StepKind::Service;
     auto& spec = step.service;
     spec.name = fields.requiredText("name");
     if (const auto* argv = fields.array("exec_start")) {
@@ -181,7 +184,8 @@ void serviceSteps(Fields fields, const std::string& path, std::vector<PlanStep>&
     std::optional<PlanStep> health;
     if (const auto* check = fields.object("health_check")) {
         Fields healthFields(*check, fields.at("health_check"));
-        PlanStep healthStep{StepKind::Healthcheck};
+        PlanStep healthStep;
+        healthStep.kind = StepKind::Healthcheck;
         auto& hc = healthStep.healthcheck;
         hc.unit = spec.name;
         hc.url = healthFields.requiredText("url");
@@ -205,7 +209,8 @@ void serviceSteps(Fields fields, const std::string& path, std::vector<PlanStep>&
 
 PlanStep limitsStep(Fields fields, const std::string& path)
 {
-    PlanStep step{StepKind::MemoryLimits};
+    PlanStep step;
+    step.kind = StepKind::MemoryLimits;
     step.target = fields.requiredText("unit");
     step.memoryMax = fields.size("max").value_or(0);
     step.memoryHigh = fields.size("high").value_or(0);
@@ -219,7 +224,8 @@ PlanStep limitsStep(Fields fields, const std::string& path)
 
 PlanStep metricsStep(Fields fields, const std::string& path)
 {
-    PlanStep step{StepKind::Metrics};
+    PlanStep step;
+    step.kind = StepKind::Metrics;
     step.textfileDirectory = fields.text("textfile_dir", "/var/lib/prometheus/node-exporter");
     fields.finish();
     checked(path + ".textfile_dir", [&] { renderMetricsService(step.textfileDirectory, "/usr/bin/remedyctl"); });

@@ -21,7 +21,7 @@ inline constexpr int kMaxPlanDepth = 8;
 enum class StepKind { Swap, Fstab, Service, Healthcheck, MemoryLimits, Metrics };
 
 struct PlanStep {
-    StepKind kind;
+    StepKind kind = StepKind::Swap;
     std::string target;  // the swapfile, mount point or unit
     std::string action;  // the polkit action it needs
     SwapfileRequest swap;
