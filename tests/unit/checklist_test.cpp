@@ -73,9 +73,11 @@ TEST(Checklist, EveryJudgedItemPassesOnceTheFixesAreIn)
     facts.metricsTimer = true;
     auto report = checklist(facts);
     EXPECT_EQ(report["summary"], (nlohmann::json{{"passed", 8}, {"failed", 0}, {"not_checked", 2}})) << report.dump(2);
-    for (const auto& item : report["items"])
-        if (item["status"] == "pass")
+    for (const auto& item : report["items"]) {
+        if (item["status"] == "pass") {
             EXPECT_TRUE(item["fix"].is_null()) << item["id"];
+        }
+    }
 }
 
 TEST(Checklist, TooLittleSwapIsGrownInPlaceAndUnpersistedSwapGetsItsLine)
