@@ -270,7 +270,7 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
 
     auto fstabBefore = fileState(tools_.root, kFstab);
     Json inverses = Json::array();
-    std::vector<std::string> touched = {kFstab};
+    std::vector<std::string> touched;
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
         const auto& step = plan.steps[i];
         auto inverse = inverseOf(step);
@@ -283,6 +283,9 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
                 inverses.push_back(inverse);
                 for (const auto& file : inverse.value("files", Json::array()))
                     touched.push_back(file["path"]);
+                bool editsFstab = step.kind == StepKind::Fstab || (step.kind == StepKind::Swap && step.swap.persist);
+                if (editsFstab && std::find(touched.begin(), touched.end(), kFstab) == touched.end())
+                    touched.push_back(kFstab);
             }
         } catch (const std::exception& error) {
             report["steps"][i]["status"] = "failed";
@@ -333,7 +336,10 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
                                  {"actions", planActions(plan)},
                                  {"steps", report["steps"]},
                                  {"undo", inverses},
-                                 {"fstab_before", fstabBefore["content"]},
+                                 // Only when a step edited it: then undo gives it back byte for byte.
+                                 {"fstab", std::find(touched.begin(), touched.end(), kFstab) != touched.end()
+                                               ? Json{{"before", fstabBefore["content"]}}
+                                               : Json(nullptr)},
                                  {"after", after},
                                  {"swapfiles", swapfiles},
                                  {"undone", nullptr}});
@@ -372,7 +378,9 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
     for (auto it = inverses.rbegin(); it != inverses.rend(); ++it)
         outcome.actions.push_back("undo step " + (*it)["step"].dump() + ": " + (*it)["kind"].get<std::string>() + " " +
                                   (*it)["target"].get<std::string>());
-    outcome.actions.push_back("put back /etc/fstab as it was");
+    bool fstab = !record["fstab"].is_null();
+    if (fstab)
+        outcome.actions.push_back("put back /etc/fstab as it was");
     if (dryRun)
         return outcome;
     std::size_t done = 0;
@@ -381,7 +389,8 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
         if (progress)
             progress(static_cast<double>(++done) / static_cast<double>(inverses.size() + 1));
     }
-    restoreAt(tools_.root, kFstab, record["fstab_before"]);
+    if (fstab)
+        restoreAt(tools_.root, kFstab, record["fstab"]["before"]);
     record["undone"] = isoNow();
     saveRecord(tools_.root, record);
     outcome.report = Json{{"undone", id}}.dump();
