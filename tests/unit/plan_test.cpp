@@ -248,6 +248,18 @@ TEST_F(PlanOnDisk, UndoRefusesWhenSomethingChangedSinceAndTouchesNothing)
     EXPECT_THROW(runner().undo(7, false, {}), Error);
 }
 
+TEST_F(PlanOnDisk, UndoingAPlanOfUnitsKeepsALaterHandEditOfFstab)
+{
+    apply(R"({"version": 1, "services": [)" + kService + "]}");
+    std::ofstream(root_ / "etc/fstab", std::ios::app) << "tmpfs /later tmpfs defaults 0 0\n";
+    EXPECT_TRUE(runner().undo(1, false, {}).changed);
+    std::ifstream in(root_ / "etc/fstab");
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("/later"), std::string::npos) << "the plan never edited fstab; its undo leaves it alone";
+    EXPECT_FALSE(fs::exists(root_ / "etc/systemd/system/app.service"));
+}
+
 TEST_F(PlanOnDisk, AnEarlierPlanIsUndoneOnlyAfterTheLaterOnes)
 {
     apply(kPlan);
