@@ -4,6 +4,8 @@
 #include "core/fstab_file.h"
 #include "core/trusted_path.h"
 
+#include "scratch_root.h"
+
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -23,34 +25,13 @@ namespace {
 const std::string kOld = "# fstab\n/dev/vda1 / ext4 defaults 0 1\n";
 const std::string kNew = kOld + "/swapfile none swap defaults 0 0\n";
 
-class FstabOnDisk : public testing::Test {
+class FstabOnDisk : public remedy::test::ScratchRootTest {
 protected:
     void SetUp() override
     {
-        if (geteuid() != 0)
-            GTEST_SKIP() << "needs root (fstab keeps its owner)";
-        root_ = fs::path(REMEDY_BUILD_DIR) / ("fstab-test-" + std::to_string(getpid()));
-        fs::remove_all(root_);
-        fs::create_directories(root_ / "etc");
-        std::ofstream(root_ / "etc/fstab") << kOld;
-        rootFd_ = openRoot(root_.string());
+        if (makeRoot("fstab-test", {"etc"}))
+            write("etc/fstab", kOld);
     }
-    void TearDown() override
-    {
-        rootFd_.reset();
-        if (!root_.empty())
-            fs::remove_all(root_);
-    }
-    std::string read(const fs::path& path) const
-    {
-        std::ifstream in(path);
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
-
-    fs::path root_;
-    UniqueFd rootFd_;
 };
 
 TEST_F(FstabOnDisk, KeepsTheTenNewestBackups)

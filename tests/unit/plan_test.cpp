@@ -7,6 +7,7 @@
 #include "core/plan_runner.h"
 #include "core/trusted_path.h"
 #include "fake_systemd.h"
+#include "scratch_root.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -100,24 +101,12 @@ TEST(PlanParser, RefusesHugeAndDeepDocumentsBeforeReadingThem)
     EXPECT_NE(refusal(deep).find("nested deeper than 8 levels"), std::string::npos);
 }
 
-class PlanOnDisk : public testing::Test {
+class PlanOnDisk : public remedy::test::ScratchRootTest {
 protected:
     void SetUp() override
     {
-        if (geteuid() != 0)
-            GTEST_SKIP() << "needs root (remedy trusts only root's directories)";
-        root_ = fs::path(REMEDY_BUILD_DIR) / ("plan-test-" + std::to_string(getpid()));
-        fs::remove_all(root_);
-        for (const char* dir : {"etc/systemd/system", "etc/logrotate.d"})
-            fs::create_directories(root_ / dir);
-        std::ofstream(root_ / "etc/fstab") << "# fstab\n/dev/vda1 / ext4 defaults 0 1\n";
-        rootFd_ = openRoot(root_.string());
-    }
-    void TearDown() override
-    {
-        rootFd_.reset();
-        if (!root_.empty())
-            fs::remove_all(root_);
+        if (makeRoot("plan-test", {"etc/systemd/system", "etc/logrotate.d"}))
+            write("etc/fstab", "# fstab\n/dev/vda1 / ext4 defaults 0 1\n");
     }
 
     PlanRunner runner()
@@ -155,8 +144,6 @@ protected:
     }
 
     FakeSystemd systemd_;
-    fs::path root_;
-    UniqueFd rootFd_;
 };
 
 const std::string kPlan = R"({"version": 1,

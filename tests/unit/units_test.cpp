@@ -8,6 +8,7 @@
 #include "core/unit_files.h"
 #include "core/units.h"
 #include "fake_systemd.h"
+#include "scratch_root.h"
 
 #include <gtest/gtest.h>
 
@@ -25,24 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class UnitsOnDisk : public testing::Test {
+class UnitsOnDisk : public remedy::test::ScratchRootTest {
 protected:
-    void SetUp() override
-    {
-        if (geteuid() != 0)
-            GTEST_SKIP() << "needs root (remedy trusts only root's directories)";
-        root_ = fs::path(REMEDY_BUILD_DIR) / ("units-test-" + std::to_string(getpid()));
-        fs::remove_all(root_);
-        fs::create_directories(root_ / "etc/systemd/system");
-        fs::create_directories(root_ / "etc/logrotate.d");
-        rootFd_ = openRoot(root_.string());
-    }
-    void TearDown() override
-    {
-        rootFd_.reset();
-        if (!root_.empty())
-            fs::remove_all(root_);
-    }
+    void SetUp() override { makeRoot("units-test", {"etc/systemd/system", "etc/logrotate.d"}); }
 
     ServiceSpec spec() const
     {
@@ -56,15 +42,6 @@ protected:
     }
     Units units() { return Units(rootFd_.get(), systemd_, "/usr/libexec/remedy-healthcheck", std::chrono::milliseconds(0)); }
 
-    std::string read(const std::string& path) const
-    {
-        std::ifstream in(root_ / path);
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
-    void write(const std::string& path, const std::string& text) const { std::ofstream(root_ / path) << text; }
-    bool exists(const std::string& path) const { return fs::exists(root_ / path); }
     // Every file below the root, with its content.
     std::map<std::string, std::string> tree() const
     {
@@ -80,8 +57,6 @@ protected:
     }
 
     FakeSystemd systemd_;
-    fs::path root_;
-    UniqueFd rootFd_;
 };
 
 TEST_F(UnitsOnDisk, InstallsEnablesStartsAndTheSameSpecAgainChangesNothing)
