@@ -90,7 +90,8 @@ void PlanService::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, O
     std::vector<std::string> actions;
     if (!checkRequest(result, [&] {
             change = readChangeOptions(options);
-            actions = withRunner(root_, [&](PlanRunner& runner) { return runner.undoActions(id); });
+            auto rootFd = openRoot(root_.path);
+            actions = PlanRunner({rootFd.get()}).undoActions(id);
         }))
         return;
     jobs_.startAuthorized(authorizer_, currentSender(getObject()), actions, change.interactive, "undo plan " + std::to_string(id),
@@ -103,7 +104,11 @@ void PlanService::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, O
 
 std::string PlanService::History()
 {
-    return guarded([&] { return withRunner(root_, [](PlanRunner& runner) { return runner.history().dump(); }); });
+    // Reading the history needs neither the kernel nor systemd.
+    return guarded([&] {
+        auto rootFd = openRoot(root_.path);
+        return PlanRunner({rootFd.get()}).history().dump();
+    });
 }
 
 } // namespace remedy

@@ -24,8 +24,8 @@ struct PlanTools {
     int root = -1;
     SwapSystem* swap = nullptr;
     ServiceManager* systemd = nullptr;
-    std::string probePath;      // remedy-healthcheck
-    std::string remedyctlPath;  // for the metrics timer
+    std::string probePath{};      // remedy-healthcheck
+    std::string remedyctlPath{};  // for the metrics timer
     std::chrono::milliseconds settle = std::chrono::seconds(1);  // Units: a service must stay up this long
 };
 
