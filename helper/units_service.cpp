@@ -97,7 +97,8 @@ void UnitsService::InstallService(JobResult&& result, std::string name, Options 
              [service, force](Units& units, bool dryRun, const Progress&) { return units.installService(service, force, dryRun); });
 }
 
-void UnitsService::InstallUnit(JobResult&& result, std::string name, std::string content, Options options)
+void UnitsService::startUnitJob(JobResult&& result, const std::string& name, const Options& options, const std::string& operation,
+                                const std::string& what, std::function<Outcome(Units&, bool force, bool dryRun)> work)
 {
     UnitOptions unit;
     if (!checkRequest(result, [&] {
@@ -105,22 +106,20 @@ void UnitsService::InstallUnit(JobResult&& result, std::string name, std::string
             validateServiceName(name);
         }))
         return;
-    bool force = unit.force;
-    startJob(std::move(result), "unit-install", name, unit.change, "install unit " + name,
-             [name, content, force](Units& units, bool dryRun, const Progress&) { return units.installUnit(name, content, force, dryRun); });
+    startJob(std::move(result), operation, name, unit.change, what,
+             [force = unit.force, work = std::move(work)](Units& units, bool dryRun, const Progress&) { return work(units, force, dryRun); });
+}
+
+void UnitsService::InstallUnit(JobResult&& result, std::string name, std::string content, Options options)
+{
+    startUnitJob(std::move(result), name, options, "unit-install", "install unit " + name,
+                 [name, content](Units& units, bool force, bool dryRun) { return units.installUnit(name, content, force, dryRun); });
 }
 
 void UnitsService::RemoveUnit(JobResult&& result, std::string name, Options options)
 {
-    UnitOptions unit;
-    if (!checkRequest(result, [&] {
-            unit = readUnitOptions(options);
-            validateServiceName(name);
-        }))
-        return;
-    bool force = unit.force;
-    startJob(std::move(result), "unit-remove", name, unit.change, "remove unit " + name,
-             [name, force](Units& units, bool dryRun, const Progress&) { return units.remove(name, force, dryRun); });
+    startUnitJob(std::move(result), name, options, "unit-remove", "remove unit " + name,
+                 [name](Units& units, bool force, bool dryRun) { return units.remove(name, force, dryRun); });
 }
 
 void UnitsService::InstallHealthcheck(JobResult&& result, std::string unit, std::string url, Options options)

@@ -32,6 +32,10 @@ private:
     void VerifyRestart(JobResult&& result, std::string unit, Options options) override;
     void InstallMetricsTimer(JobResult&& result, std::string directory, Options options) override;
 
+    // Checks the name and the force/dry-run/auth.interactive options, then startJob().
+    void startUnitJob(JobResult&& result, const std::string& name, const Options& options, const std::string& operation,
+                      const std::string& what, std::function<Outcome(Units&, bool force, bool dryRun)> work);
+
     // Runs `work` with core/units.h's Units as a job on `target`.
     void startJob(JobResult&& result, const std::string& operation, const std::string& target, const ChangeOptions& change,
                   const std::string& what, std::function<Outcome(Units&, bool dryRun, const Progress&)> work);
