@@ -1,7 +1,7 @@
 #include "change_commands.h"
 
 #include "agent.h"
-#include "core/error.h"
+#include "dbus/errors.h"
 #include "core/swap_policy.h"
 #include "format.h"
 

@@ -3,7 +3,7 @@
 #include "agent.h"
 #include "change_commands.h"
 #include "core/checklist.h"
-#include "core/error.h"
+#include "dbus/errors.h"
 #include "exit_codes.h"
 
 #include <nlohmann/json.hpp>

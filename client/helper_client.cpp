@@ -1,6 +1,6 @@
 #include "helper_client.h"
 
-#include "core/error.h"
+#include "dbus/errors.h"
 
 #include <array>
 #include <poll.h>

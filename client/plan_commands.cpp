@@ -1,7 +1,7 @@
 #include "plan_commands.h"
 
 #include "agent.h"
-#include "core/error.h"
+#include "dbus/errors.h"
 #include "core/plan.h"
 #include "exit_codes.h"
 #include "format.h"

@@ -1,6 +1,6 @@
 #include "authority.h"
 
-#include "core/error.h"
+#include "dbus/errors.h"
 #include "core/lazy_library.h"
 
 #include <polkit/polkit.h>

@@ -1,6 +1,6 @@
 #include "authorizer.h"
 
-#include "bus_util.h"
+#include "bus/options.h"
 
 namespace remedy {
 

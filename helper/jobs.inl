@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/error.h"
+#include "dbus/errors.h"
 
 namespace remedy {
 

@@ -1,6 +1,6 @@
 #include "systemd.h"
 
-#include "core/error.h"
+#include "dbus/errors.h"
 #include "core/program.h"
 #include "core/unique_fd.h"
 #include "core/atomic_file.h"

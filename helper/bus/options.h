@@ -2,7 +2,7 @@
 // What every adaptor needs at the D-Bus boundary: options, errors, callers.
 
 #include "authority.h"
-#include "core/error.h"
+#include "dbus/errors.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 

@@ -2,7 +2,7 @@
 // /org/remedy/Remedy1, interface Fstab: a thin adaptor over the fstab core.
 
 #include "authorizer.h"
-#include "bus_util.h"
+#include "bus/options.h"
 #include "core/fstab.h"
 #include "event_loop.h"
 #include "remedy-adaptor.h"

@@ -1,4 +1,4 @@
-#include "fstab_service.h"
+#include "bus/fstab_adaptor.h"
 
 #include "core/fstab_file.h"
 #include "core/trusted_path.h"

@@ -3,7 +3,7 @@
 // core/plan_runner.h.
 
 #include "authorizer.h"
-#include "bus_util.h"
+#include "bus/options.h"
 #include "event_loop.h"
 #include "jobs.h"
 #include "remedy-adaptor.h"

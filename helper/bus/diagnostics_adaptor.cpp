@@ -1,8 +1,8 @@
-#include "diagnostics_service.h"
+#include "bus/diagnostics_adaptor.h"
 
 #include "core/checklist.h"
 #include "core/diagnosis.h"
-#include "core/error.h"
+#include "dbus/errors.h"
 #include "core/fstab_file.h"
 #include "core/healthcheck.h"
 #include "core/swap_policy.h"

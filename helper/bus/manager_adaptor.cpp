@@ -1,4 +1,4 @@
-#include "manager.h"
+#include "bus/manager_adaptor.h"
 
 #include "core/describe.h"
 #include "core/proc.h"

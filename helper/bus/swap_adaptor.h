@@ -2,7 +2,7 @@
 // /org/remedy/Remedy1, interface Swap: a thin adaptor over the swapfile core.
 
 #include "authorizer.h"
-#include "bus_util.h"
+#include "bus/options.h"
 #include "core/swapfile.h"
 #include "jobs.h"
 #include "remedy-adaptor.h"

@@ -3,8 +3,8 @@
 // arguments, authorizes, calls the core, maps errors, replies.
 
 #include "authorizer.h"
-#include "bus_util.h"
-#include "log_control.h"
+#include "bus/options.h"
+#include "bus/log_control_adaptor.h"
 #include "remedy-adaptor.h"
 
 #include <sdbus-c++/sdbus-c++.h>

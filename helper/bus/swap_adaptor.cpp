@@ -1,4 +1,4 @@
-#include "swap_service.h"
+#include "bus/swap_adaptor.h"
 
 #include "core/proc.h"
 #include "core/swap_policy.h"

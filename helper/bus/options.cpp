@@ -1,4 +1,4 @@
-#include "bus_util.h"
+#include "bus/options.h"
 
 #include <spdlog/spdlog.h>
 

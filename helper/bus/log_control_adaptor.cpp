@@ -1,6 +1,6 @@
-#include "log_control.h"
+#include "bus/log_control_adaptor.h"
 
-#include "bus_util.h"
+#include "bus/options.h"
 #include "logging.h"
 
 namespace remedy {

@@ -1,4 +1,4 @@
-#include "plan_service.h"
+#include "bus/plan_adaptor.h"
 
 #include "core/plan.h"
 #include "core/plan_runner.h"

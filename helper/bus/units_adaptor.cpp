@@ -1,4 +1,4 @@
-#include "units_service.h"
+#include "bus/units_adaptor.h"
 
 #include "core/trusted_path.h"
 #include "core/unit_name.h"

@@ -3,7 +3,7 @@
 // loop: a scan of every process and the kernel log), the core words them.
 
 #include "authorizer.h"
-#include "bus_util.h"
+#include "bus/options.h"
 #include "event_loop.h"
 #include "remedy-adaptor.h"
 #include "root.h"
