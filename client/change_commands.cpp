@@ -136,15 +136,13 @@ int swapCreate(HelperClient& helper, const GlobalOptions& global, const SwapArgu
         options["priority"] = sdbus::Variant(static_cast<std::int32_t>(*args.priority));
     if (!args.reserve.empty())
         options["reserve"] = sdbus::Variant(sizeArgument(args.reserve));
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().CreateSwapfile(args.path, size, withAuth(helper, agent, options));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, options, [&](const Options& options) { return helper.remedy().CreateSwapfile(args.path, size, options); });
     return finishJob(helper, global, job, args.path, args.dryRun, "Created swap " + args.path + " (" + humanBytes(size) + "):");
 }
 
 int swapRemove(HelperClient& helper, const GlobalOptions& global, const SwapArguments& args)
 {
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().RemoveSwapfile(args.path, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().RemoveSwapfile(args.path, options); });
     return finishJob(helper, global, job, args.path, args.dryRun, "Removed swap " + args.path + ":");
 }
 
@@ -154,8 +152,7 @@ int swapResize(HelperClient& helper, const GlobalOptions& global, const SwapArgu
     Options options{{"dry-run", sdbus::Variant(args.dryRun)}};
     if (!args.reserve.empty())
         options["reserve"] = sdbus::Variant(sizeArgument(args.reserve));
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().ResizeSwapfile(args.path, size, withAuth(helper, agent, options));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, options, [&](const Options& options) { return helper.remedy().ResizeSwapfile(args.path, size, options); });
     return finishJob(helper, global, job, args.path, args.dryRun, "Resized swap " + args.path + " to " + humanBytes(size) + ":");
 }
 
@@ -200,16 +197,14 @@ int reportEdit(const GlobalOptions& global, bool changed, bool dryRun, const std
 
 int fstabAdd(HelperClient& helper, const GlobalOptions& global, const FstabArguments& args)
 {
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    bool changed = helper.remedy().AddEntry(args.source, args.target, args.fstype, args.options, args.dump, args.pass,
-                                          withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    bool changed = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().AddEntry(args.source, args.target, args.fstype, args.options, args.dump, args.pass,
+                                          options); });
     return reportEdit(global, changed, args.dryRun, "add the line to /etc/fstab");
 }
 
 int fstabRemove(HelperClient& helper, const GlobalOptions& global, const FstabArguments& args)
 {
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    bool changed = helper.remedy().RemoveEntry(args.target, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    bool changed = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().RemoveEntry(args.target, options); });
     return reportEdit(global, changed, args.dryRun, "remove the line from /etc/fstab");
 }
 
@@ -225,9 +220,8 @@ std::uint64_t limitArgument(const std::string& text)
 
 int unitLimits(HelperClient& helper, const GlobalOptions& global, const UnitArguments& args)
 {
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    bool changed = helper.remedy().SetMemoryLimits(args.unit, limitArgument(args.memoryMax), limitArgument(args.memoryHigh),
-                                                   withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    bool changed = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().SetMemoryLimits(args.unit, limitArgument(args.memoryMax), limitArgument(args.memoryHigh),
+                                                   options); });
     return reportEdit(global, changed, args.dryRun, "set the memory limits of " + args.unit);
 }
 

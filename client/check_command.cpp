@@ -75,15 +75,13 @@ void writeAtomically(const std::string& path, const std::string& content)
 int runCheck(HelperClient& helper, const GlobalOptions& global, const CheckArguments& args)
 {
     if (args.installTimer) {
-        PolkitAgent agent(global.askPassword && !args.dryRun);
-        auto job = helper.remedy().InstallMetricsTimer(args.textfileDir, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+        auto job = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().InstallMetricsTimer(args.textfileDir, options); });
         return finishJob(helper, global, job, "remedy-metrics.timer", args.dryRun, "Metrics timer installed:", "unit");
     }
     auto format = global.json ? std::string("json") : args.format;
     if (format != "text" && format != "json" && format != "prometheus")
         throw sdbus::Error(errorName(ErrorKind::InvalidArgument), "--format: text, json or prometheus, not '" + format + "'");
-    PolkitAgent agent(global.askPassword && format == "text" && args.output.empty());
-    auto report = nlohmann::json::parse(helper.remedy().Check(args.unit, withAuth(helper, agent)));
+    auto report = nlohmann::json::parse(authorized(helper, global.askPassword && format == "text" && args.output.empty(), {}, [&](const Options& options) { return helper.remedy().Check(args.unit, options); }));
     bool terminal = args.output.empty() && isatty(STDOUT_FILENO);
     auto rendered = format == "json" ? report.dump() + "\n" : format == "prometheus" ? prometheusText(report) : text(report, terminal);
     if (!args.output.empty()) {

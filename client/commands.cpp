@@ -15,14 +15,6 @@ void printField(const char* label, const std::string& value) { std::printf("%14s
 
 } // namespace
 
-Options withAuth(HelperClient& helper, const PolkitAgent& agent, Options options)
-{
-    if (agent.running())
-        helper.allowInteractiveAuth();
-    options["auth.interactive"] = sdbus::Variant(agent.running());
-    return options;
-}
-
 int status(HelperClient& helper, const GlobalOptions& global)
 {
     auto description = nlohmann::json::parse(helper.manager().Describe());
@@ -52,8 +44,7 @@ int status(HelperClient& helper, const GlobalOptions& global)
 
 int diagnose(HelperClient& helper, const GlobalOptions& global)
 {
-    PolkitAgent agent(global.askPassword);
-    auto report = nlohmann::json::parse(helper.remedy().Diagnose(withAuth(helper, agent)));
+    auto report = nlohmann::json::parse(authorized(helper, global.askPassword, {}, [&](const Options& options) { return helper.remedy().Diagnose(options); }));
     if (global.json) {
         std::cout << report.dump() << '\n';
         return kSuccess;
@@ -124,8 +115,7 @@ int logLevel(HelperClient& helper, const GlobalOptions& global, const std::optio
 {
     auto before = helper.logControl().LogLevel();
     if (level && *level != before) {
-        PolkitAgent agent(global.askPassword);
-        helper.manager().SetLogLevel(*level, withAuth(helper, agent));
+        authorized(helper, global.askPassword, {}, [&](const Options& options) { return helper.manager().SetLogLevel(*level, options); });
     }
     auto current = level ? helper.logControl().LogLevel() : before;
     if (global.json)

@@ -2,6 +2,8 @@
 // The remedyctl verbs. Each returns an exit code (exit_codes.h) and throws
 // sdbus::Error for main() to explain.
 
+#include "agent.h"
+#include "dbus/errors.h"
 #include "helper_client.h"
 
 #include <optional>
@@ -16,11 +18,28 @@ struct GlobalOptions {
     std::string host;
 };
 
-class PolkitAgent;
-
-// `options` plus the caller's wish about passwords: interactive only when an
-// agent runs for us (and then with a timeout a person can type in).
-Options withAuth(HelperClient& helper, const PolkitAgent& agent, Options options = {});
+// Makes `call(options)` without asking for a password first, as udisksctl
+// does; only when remedyd answers that polkit would accept one
+// (NotAuthorizedCanObtain) and `mayAsk` (a terminal, not --no-ask-password),
+// starts a polkit agent for this process and calls again, interactively,
+// with a timeout a person can type in.
+template <typename Call>
+auto authorized(HelperClient& helper, bool mayAsk, Options options, Call&& call)
+{
+    options["auth.interactive"] = sdbus::Variant(false);
+    try {
+        return call(options);
+    } catch (const sdbus::Error& error) {
+        if (!mayAsk || error.getName() != kNotAuthorizedCanObtain)
+            throw;
+        PolkitAgent agent(true);
+        if (!agent.running())
+            throw;
+        helper.allowInteractiveAuth();
+        options["auth.interactive"] = sdbus::Variant(true);
+        return call(options);
+    }
+}
 
 int status(HelperClient& helper, const GlobalOptions& global);
 int diagnose(HelperClient& helper, const GlobalOptions& global);

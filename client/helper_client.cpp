@@ -103,7 +103,7 @@ Failure explain(const sdbus::Error& error)
 {
     const auto& name = error.getName();
     const auto& message = error.getMessage();
-    if (name == errorName(ErrorKind::NotAuthorized))
+    if (name == errorName(ErrorKind::NotAuthorized) || name == kNotAuthorizedCanObtain)
         return {kNotAuthorized, name, message};
     if (name == errorName(ErrorKind::InvalidArgument))
         return {kUsage, name, message};

@@ -111,15 +111,13 @@ int finishPlanJob(HelperClient& helper, const GlobalOptions& global, const sdbus
 int apply(HelperClient& helper, const GlobalOptions& global, const PlanArguments& args)
 {
     auto text = readPlan(args.file);
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().Apply(text, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().Apply(text, options); });
     return finishPlanJob(helper, global, job, args.file, args.dryRun);
 }
 
 int undo(HelperClient& helper, const GlobalOptions& global, const PlanArguments& args)
 {
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().Undo(args.id, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().Undo(args.id, options); });
     return finishPlanJob(helper, global, job, "undo " + std::to_string(args.id), args.dryRun);
 }
 

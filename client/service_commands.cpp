@@ -110,9 +110,8 @@ int serviceCreate(HelperClient& helper, const GlobalOptions& global, const Servi
         spec["log-rotate"] = sdbus::Variant(true);
     if (args.logRotateKeep)
         spec["log-rotate-keep"] = sdbus::Variant(*args.logRotateKeep);
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().InstallService(
-        args.name, spec, withAuth(helper, agent, {{"force", sdbus::Variant(args.force)}, {"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, {{"force", sdbus::Variant(args.force)}, {"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().InstallService(
+        args.name, spec, options); });
     return finishJob(helper, global, job, args.name, args.dryRun, "Installed and started " + args.name + ":", "unit");
 }
 
@@ -138,17 +137,15 @@ int unitInstall(HelperClient& helper, const GlobalOptions& global, const UnitFil
             usageError("give --name when the unit comes from stdin");
         name = args.file.substr(args.file.rfind('/') + 1);
     }
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().InstallUnit(
-        name, content, withAuth(helper, agent, {{"force", sdbus::Variant(args.force)}, {"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, {{"force", sdbus::Variant(args.force)}, {"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().InstallUnit(
+        name, content, options); });
     return finishJob(helper, global, job, name, args.dryRun, "Installed and started " + name + ":", "unit");
 }
 
 int unitRemove(HelperClient& helper, const GlobalOptions& global, const UnitFileArguments& args)
 {
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().RemoveUnit(
-        args.name, withAuth(helper, agent, {{"force", sdbus::Variant(args.force)}, {"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, {{"force", sdbus::Variant(args.force)}, {"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().RemoveUnit(
+        args.name, options); });
     return finishJob(helper, global, job, args.name, args.dryRun, "Removed " + args.name + ":", "unit");
 }
 
@@ -161,15 +158,13 @@ int healthAdd(HelperClient& helper, const GlobalOptions& global, const HealthArg
         options["timeout-sec"] = sdbus::Variant(seconds(args.timeout, "--timeout"));
     if (args.failures)
         options["failures"] = sdbus::Variant(*args.failures);
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().InstallHealthcheck(args.unit, args.url, withAuth(helper, agent, options));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, options, [&](const Options& options) { return helper.remedy().InstallHealthcheck(args.unit, args.url, options); });
     return finishJob(helper, global, job, args.unit, args.dryRun, "Health check of " + args.unit + " installed:", "unit");
 }
 
 int healthRemove(HelperClient& helper, const GlobalOptions& global, const HealthArguments& args)
 {
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().RemoveHealthcheck(args.unit, withAuth(helper, agent, {{"dry-run", sdbus::Variant(args.dryRun)}}));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, {{"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().RemoveHealthcheck(args.unit, options); });
     return finishJob(helper, global, job, args.unit, args.dryRun, "Health check of " + args.unit + " removed:", "unit");
 }
 
@@ -178,8 +173,7 @@ int verifyRestart(HelperClient& helper, const GlobalOptions& global, const Healt
     Options options{{"dry-run", sdbus::Variant(args.dryRun)}};
     if (!args.timeout.empty())
         options["timeout-sec"] = sdbus::Variant(seconds(args.timeout, "--timeout"));
-    PolkitAgent agent(global.askPassword && !args.dryRun);
-    auto job = helper.remedy().VerifyRestart(args.unit, withAuth(helper, agent, options));
+    auto job = authorized(helper, global.askPassword && !args.dryRun, options, [&](const Options& options) { return helper.remedy().VerifyRestart(args.unit, options); });
     if (args.dryRun)
         return finishJob(helper, global, job, args.unit, true, "", "unit");
     auto result = followJob(helper, global, job, args.unit);

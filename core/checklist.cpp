@@ -40,7 +40,7 @@ bool restartsAfterAKill(const std::string& policy)
     return policy == "always" || policy == "on-failure" || policy == "on-abnormal" || policy == "on-abort";
 }
 
-// A quarter of RAM, in 256 MiB steps: the seed's 2G on its 7.6 GiB box.
+// A quarter of RAM, in 256 MiB steps: the incident's 2G on its 7.6 GiB machine.
 std::uint64_t suggestedMemoryMax(std::uint64_t ram) { return std::max<std::uint64_t>(256 * kMiB, ram / 4 / (256 * kMiB) * (256 * kMiB)); }
 
 void swapItems(const ChecklistFacts& facts, nlohmann::json& items)

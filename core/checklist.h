@@ -1,7 +1,7 @@
 #pragma once
-// The seed's Prevention Checklist, judged from facts: one item per line,
-// pass or fail, and for each failure the exact remedyctl command that fixes
-// it. What remedy cannot see (the database pool, the frontend build) is
+// The incident report's Prevention Checklist, judged from facts: one item per
+// line, pass or fail, and for each failure the exact remedyctl command that
+// fixes it. What remedy cannot see (the database pool, the frontend build) is
 // "not_checked" with the reason, never guessed.
 
 #include "proc.h"

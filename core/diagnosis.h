@@ -1,7 +1,7 @@
 #pragma once
-// The seed's "Investigation Results", generated: memory and swap, pressure,
-// the memory table by program, OOM kills, and what likely happened — only
-// what follows from those facts.
+// The incident report's "Investigation Results", generated: memory and swap,
+// pressure, the memory table by program, OOM kills, and what likely
+// happened — only what follows from those facts.
 
 #include "oom.h"
 #include "proc.h"

@@ -5,6 +5,7 @@
 
 #include <libmount/libmount.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -75,15 +76,40 @@ std::string escape(const std::string& value)
     return out;
 }
 
-bool isPrintable(const std::string& value)
+bool hasControl(const std::string& value)
 {
     for (unsigned char c : value)
-        if (c < 0x20 && c != '\t')
-            return false;
-    return true;
+        if (c < 0x20 || c == 0x7f)
+            return true;
+    return false;
+}
+
+// An identity as remedy compares it: "/mnt/x/" and "/mnt//x" are /mnt/x.
+std::string key(const std::string& identity) { return normalizePath(identity); }
+
+// "3", "3 and 7", "3, 5 and 7"
+std::string lineList(const std::vector<int>& lines)
+{
+    std::string text;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == lines.size() ? " and " : ", ") + std::to_string(lines[i]);
+    return text;
 }
 
 } // namespace
+
+std::string normalizePath(const std::string& path)
+{
+    if (path.empty() || path[0] != '/')
+        return path;
+    std::string out;
+    for (char c : path)
+        if (c != '/' || out.empty() || out.back() != '/')
+            out += c;
+    if (out.size() > 1 && out.back() == '/')
+        out.pop_back();
+    return out;
+}
 
 Fstab Fstab::parse(std::string text)
 {
@@ -138,14 +164,18 @@ Fstab Fstab::parse(std::string text)
 std::optional<FstabEntry> Fstab::find(const std::string& identity) const
 {
     for (const auto& entry : entries_)
-        if (entry.identity() == identity)
+        if (key(entry.identity()) == key(identity))
             return entry;
     return std::nullopt;
 }
 
-std::optional<std::string> Fstab::withEntry(const FstabEntry& entry) const
+std::optional<std::string> Fstab::withEntry(const FstabEntry& wanted) const
 {
-    validateEntry(entry);
+    validateEntry(wanted);
+    auto entry = wanted;
+    entry.target = normalizePath(entry.target);
+    if (entry.isSwap())
+        entry.source = normalizePath(entry.source);  // a swap source is a path or a tag; never //server/share
     if (auto existing = find(entry.identity())) {
         if (*existing == entry)
             return std::nullopt;
@@ -156,34 +186,67 @@ std::optional<std::string> Fstab::withEntry(const FstabEntry& entry) const
     if (!text.empty() && text.back() != '\n')
         text += '\n';
     text += formatEntry(entry);
+    if (text.size() > kMaxFstabSize)
+        throw Error(ErrorKind::InvalidArgument, "fstab would grow beyond " + std::to_string(kMaxFstabSize / 1024) +
+                                                    " KiB with this entry; remedy does not write a file that large");
     return text;
 }
 
 std::optional<std::string> Fstab::withoutEntry(const std::string& identity) const
 {
-    auto existing = find(identity);
-    if (!existing)
+    std::vector<int> lines;
+    for (const auto& entry : entries_)
+        if (key(entry.identity()) == key(identity))
+            lines.push_back(entry.line);
+    if (lines.empty())
         return std::nullopt;
-    auto lines = splitLines(text_);
+    if (lines.size() > 1)
+        throw Error(ErrorKind::InvalidArgument, "fstab lines " + lineList(lines) + (lines.size() == 2 ? " both" : " all") + " have an entry for " + key(identity) +
+                                                    "; remedy does not guess which one to remove: edit /etc/fstab by hand");
+    auto all = splitLines(text_);
     std::string text;
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        if (static_cast<int>(i) + 1 != existing->line)
-            text += lines[i];
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (static_cast<int>(i) + 1 != lines.front())
+            text += all[i];
     return text;
 }
 
 void validateEntry(const FstabEntry& entry)
 {
     auto invalid = [](const std::string& message) { throw Error(ErrorKind::InvalidArgument, message); };
-    if (entry.source.empty() || !isPrintable(entry.source))
-        invalid("fstab source '" + entry.source + "' is empty or has control characters");
-    if (entry.target != "none" && (entry.target.empty() || entry.target[0] != '/' || !isPrintable(entry.target)))
-        invalid("fstab target '" + entry.target + "' must be an absolute path or 'none'");
-    if (entry.fstype.empty() || entry.fstype.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._+-") != std::string::npos)
+    // Each field is one word of a line: an empty one shifts the others, one
+    // starting with '#' turns the line into a comment.
+    auto check = [&](const char* name, const std::string& value, std::size_t limit) {
+        if (value.empty())
+            invalid(std::string("fstab ") + name + " is empty");
+        if (value[0] == '#')
+            invalid(std::string("fstab ") + name + " '" + value + "' starts with '#', which would make the line a comment");
+        if (hasControl(value))
+            invalid(std::string("fstab ") + name + " has a control character (newline, tab...)");
+        if (value.size() > limit)
+            invalid(std::string("fstab ") + name + " is longer than " + std::to_string(limit) + " bytes");
+    };
+    check("source", entry.source, kMaxFstabPath);
+    check("target", entry.target, kMaxFstabPath);
+    check("type", entry.fstype, kMaxFstabType);
+    check("options", entry.options, kMaxFstabOptions);
+    if (entry.target != "none") {
+        if (entry.target[0] != '/')
+            invalid("fstab target '" + entry.target + "' must be an absolute path or 'none'");
+        auto normalized = normalizePath(entry.target);
+        for (std::size_t start = 1; start < normalized.size();) {
+            auto end = std::min(normalized.find('/', start), normalized.size());
+            auto component = normalized.substr(start, end - start);
+            if (component == "." || component == "..")
+                invalid("fstab target '" + entry.target + "' has a '" + component + "' component; name the mount point itself");
+            start = end + 1;
+        }
+    }
+    if (entry.fstype.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._+-") != std::string::npos)
         invalid("fstab type '" + entry.fstype + "' is not a file system type name");
     if (entry.isSwap() && entry.target != "none")
         invalid("a swap entry's target must be 'none', not '" + entry.target + "'");
-    if (entry.options.empty() || entry.options.find_first_of(" \t\n\\#") != std::string::npos)
+    if (entry.options.find_first_of(" \\#") != std::string::npos)
         invalid("fstab options '" + entry.options + "' must be a comma-separated list without spaces");
     if (entry.freq < 0 || entry.freq > 9 || entry.passno < 0 || entry.passno > 9)
         invalid("fstab dump and pass fields must be 0 to 9");

@@ -106,4 +106,14 @@ void FstabFile::write(const Fstab& before, const std::string& text) const
     replaceFileAt(etc.get(), "fstab", text, 0644);
 }
 
+bool editFstab(int root, const std::function<std::optional<std::string>(const Fstab&)>& edit, bool dryRun)
+{
+    FstabFile file(root);
+    auto fstab = file.read();
+    auto text = edit(fstab);
+    if (text && !dryRun)
+        file.write(fstab, *text);
+    return text.has_value();
+}
+
 } // namespace remedy

@@ -5,6 +5,8 @@
 
 #include "fstab.h"
 
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace remedy {
@@ -25,5 +27,10 @@ public:
 private:
     int root_;
 };
+
+// One edit of <root>/etc/fstab: read it, ask `edit` for the new text
+// (nothing: no change), write that unless a dry run. Whether it changed, or
+// would have. Shared by the Fstab interface's methods and plans' steps.
+bool editFstab(int root, const std::function<std::optional<std::string>(const Fstab&)>& edit, bool dryRun);
 
 } // namespace remedy

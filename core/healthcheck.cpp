@@ -2,8 +2,11 @@
 
 #include "error.h"
 #include "service_spec.h"
+#include "trusted_path.h"
 #include "unit_files.h"
 #include "unit_name.h"
+
+#include <algorithm>
 
 namespace remedy {
 namespace {
@@ -24,9 +27,13 @@ void validate(const HealthcheckSpec& spec)
     // template that does not exist.
     if (spec.unit.find('@') != std::string::npos)
         invalid("unit", "health checks of template instances (" + spec.unit + ") are not supported");
-    bool http = spec.url.rfind("http://", 0) == 0 || spec.url.rfind("https://", 0) == 0;
-    if (!http)
+    // The probe runs as root: only plain web requests (probe/main.cpp tells
+    // libcurl the same), never file://, dict://, gopher:// and the like.
+    auto scheme = spec.url.rfind("http://", 0) == 0 ? 7 : spec.url.rfind("https://", 0) == 0 ? 8 : 0;
+    if (scheme == 0)
         invalid("url", "'" + spec.url + "' is not an http:// or https:// URL");
+    if (spec.url.size() == static_cast<std::size_t>(scheme) || spec.url[scheme] == '/' || spec.url[scheme] == '?' || spec.url[scheme] == '#')
+        invalid("url", "'" + spec.url + "' names no host");
     if (spec.url.size() > 2048)
         invalid("url", "longer than 2048 characters");
     for (unsigned char c : spec.url)
@@ -71,14 +78,35 @@ std::string renderHealthTimer(const HealthcheckSpec& spec)
            "\n# systemd's default accuracy is a minute.\nAccuracySec=100ms\n\n[Install]\nWantedBy=timers.target\n";
 }
 
-std::string renderMetricsService(const std::string& directory, const std::string& remedyctlPath)
+std::string metricsStateDirectory(const std::string& directory)
 {
     static const std::string kStateRoot = "/var/lib/";
     auto relative = directory.rfind(kStateRoot, 0) == 0 ? directory.substr(kStateRoot.size()) : "";
-    bool plain = !relative.empty() && relative.find("..") == std::string::npos && relative.back() != '/' &&
+    bool plain = !relative.empty() &&
                  relative.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == std::string::npos;
+    try {
+        splitAbsolutePath(directory);  // no "..", ".", "//" or trailing '/'
+    } catch (const Error&) {
+        plain = false;
+    }
     if (!plain)
         throw Error(ErrorKind::InvalidArgument, "textfile directory: '" + directory + "' must be a plain directory below /var/lib");
+    return relative;
+}
+
+std::string renderMetricsService(const std::string& directory, const std::string& remedyctlPath, const Config& config)
+{
+    auto relative = metricsStateDirectory(directory);
+    // A root writer in a directory the caller picks could be aimed at any
+    // daemon's state: only the administrator's choices.
+    const auto& allowed = config.metricsDirectories;
+    if (std::find(allowed.begin(), allowed.end(), directory) == allowed.end()) {
+        std::string list;
+        for (const auto& each : allowed)
+            list += (list.empty() ? "" : ", ") + each;
+        throw Error(ErrorKind::InvalidArgument, "textfile directory: '" + directory + "' is not one the administrator allows (" +
+                                                    (list.empty() ? "none" : list) + "; metrics_directories in " + kConfigPath + ")");
+    }
     return managedHeader("remedy-metrics.service") +
            "[Unit]\nDescription=remedy: the prevention checklist as Prometheus metrics for node_exporter\n\n"
            "[Service]\nType=oneshot\nExecStart=" + quoteForUnit(remedyctlPath, true) + " --no-ask-password check --format prometheus --output " +

@@ -1,7 +1,9 @@
 #pragma once
-// The seed's cron health check, as a systemd timer and a oneshot service
-// that runs remedy-healthcheck: it GETs the URL and, after `failures`
+// The incident report's cron health check, as a systemd timer and a oneshot
+// service that runs remedy-healthcheck: it GETs the URL and, after `failures`
 // failures in a row, restarts the unit and says so in the journal.
+
+#include "config.h"
 
 #include <string>
 
@@ -27,9 +29,14 @@ std::string renderHealthTimer(const HealthcheckSpec& spec);
 
 // The metrics timer's pair: remedyctl writes the checklist as Prometheus
 // text into `directory` (below /var/lib, so systemd creates it as the
-// service's StateDirectory) every minute. Throws InvalidArgument for another
-// directory.
-std::string renderMetricsService(const std::string& directory, const std::string& remedyctlPath);
+// service's StateDirectory) every minute. The service runs as root, so the
+// directory must also be one of config.metricsDirectories. Throws
+// InvalidArgument for another directory.
+std::string renderMetricsService(const std::string& directory, const std::string& remedyctlPath, const Config& config = {});
+
+// "prometheus/node-exporter" for /var/lib/prometheus/node-exporter; throws
+// InvalidArgument for a directory that is not a plain one below /var/lib.
+std::string metricsStateDirectory(const std::string& directory);
 std::string renderMetricsTimer();
 
 } // namespace remedy

@@ -1,6 +1,6 @@
 #pragma once
-// Out-of-memory kills, read from the kernel log: what the seed spent an
-// evening finding by hand. Both kinds: the global OOM killer ("Out of
+// Out-of-memory kills, read from the kernel log: what the incident cost an
+// evening to find by hand. Both kinds: the global OOM killer ("Out of
 // memory: Killed process …") and a cgroup's limit ("Memory cgroup out of
 // memory: Killed process …"), each with the "oom-kill:" line before it that
 // names the cgroup.

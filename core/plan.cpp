@@ -4,6 +4,7 @@
 #include "error.h"
 #include "swap_policy.h"
 #include "unit_name.h"
+#include "polkit/actions.h"
 
 #include <nlohmann/json.hpp>
 
@@ -127,7 +128,7 @@ PlanStep swapStep(Fields fields)
         step.swap.priority = static_cast<int>(std::min<std::uint64_t>(*priority, 1u << 20));
     fields.finish();
     step.target = step.swap.path;
-    step.action = "org.remedy.swap.manage";
+    step.action = actions::kSwap;
     return step;
 }
 
@@ -143,7 +144,7 @@ PlanStep fstabStep(Fields fields)
     step.fstab.passno = static_cast<int>(fields.number("pass").value_or(0));
     fields.finish();
     step.target = step.fstab.identity();
-    step.action = "org.remedy.fstab.manage";
+    step.action = actions::kFstab;
     return step;
 }
 
@@ -195,13 +196,14 @@ void serviceSteps(Fields fields, const std::string& path, std::vector<PlanStep>&
         healthFields.finish();
         checked(fields.at("health_check"), [&] { validate(hc); });
         healthStep.target = spec.name;
-        healthStep.action = "org.remedy.unit.manage";
+        healthStep.action = actions::kUnit;
         health = healthStep;
     }
     fields.finish();
-    checked(path, [&] { validate(spec); });
+    // Accounts are looked up when the service is installed, as they are then.
+    checked(path, [&] { validateFields(spec); });
     step.target = spec.name;
-    step.action = "org.remedy.unit.manage";
+    step.action = actions::kUnit;
     steps.push_back(step);
     if (health)
         steps.push_back(*health);
@@ -218,7 +220,7 @@ PlanStep limitsStep(Fields fields, const std::string& path)
     checked(fields.at("unit"), [&] { validateServiceName(step.target); });
     if (step.memoryMax == 0 && step.memoryHigh == 0)
         invalid(path, "give max, high or both");
-    step.action = "org.remedy.unit.manage";
+    step.action = actions::kUnit;
     return step;
 }
 
@@ -228,9 +230,11 @@ PlanStep metricsStep(Fields fields, const std::string& path)
     step.kind = StepKind::Metrics;
     step.textfileDirectory = fields.text("textfile_dir", "/var/lib/prometheus/node-exporter");
     fields.finish();
-    checked(path + ".textfile_dir", [&] { renderMetricsService(step.textfileDirectory, "/usr/bin/remedyctl"); });
+    // Its shape only: which directories are allowed is the administrator's
+    // (config.h), checked where the timer is installed.
+    checked(path + ".textfile_dir", [&] { metricsStateDirectory(step.textfileDirectory); });
     step.target = "remedy-metrics.service";
-    step.action = "org.remedy.unit.manage";
+    step.action = actions::kUnit;
     return step;
 }
 
@@ -295,11 +299,11 @@ const char* stepName(StepKind kind)
 
 std::vector<std::string> planActions(const Plan& plan)
 {
-    std::vector<std::string> actions = {"org.remedy.plan.apply"};
+    std::vector<std::string> needed = {actions::kPlan};
     for (const auto& step : plan.steps)
-        if (std::find(actions.begin(), actions.end(), step.action) == actions.end())
-            actions.push_back(step.action);
-    return actions;
+        if (std::find(needed.begin(), needed.end(), step.action) == needed.end())
+            needed.push_back(step.action);
+    return needed;
 }
 
 } // namespace remedy

@@ -1,7 +1,7 @@
 #pragma once
-// A plan: the whole fix in one JSON file (the seed's nine steps), parsed and
-// checked before anything runs. Every error names the field at fault
-// ("services[0].memory_max: ..."). Schema: README, "Plans".
+// A plan: the whole fix in one JSON file (the incident report's nine steps),
+// parsed and checked before anything runs. Every error names the field at
+// fault ("services[0].memory_max: ..."). Schema: README, "Plans".
 
 #include "fstab.h"
 #include "healthcheck.h"

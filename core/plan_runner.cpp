@@ -170,14 +170,11 @@ void PlanRunner::reverse(const Json& inverse)
     auto kind = inverse["kind"].get<std::string>();
     auto target = inverse["target"].get<std::string>();
     if (kind == "swap") {
-        Swapfiles(tools_.root, *tools_.swap).remove(target, false);
+        Swapfiles(tools_.root, *tools_.swap, tools_.config).remove(target, false);
         return;
     }
     if (kind == "fstab") {
-        FstabFile file(tools_.root);
-        auto fstab = file.read();
-        if (auto text = fstab.withoutEntry(target))
-            file.write(fstab, *text);
+        editFstab(tools_.root, [&](const Fstab& fstab) { return fstab.withoutEntry(target); }, false);
         return;
     }
     auto& systemd = *tools_.systemd;
@@ -197,7 +194,7 @@ void PlanRunner::reverse(const Json& inverse)
 
 Outcome PlanRunner::runStep(const Plan& plan, const PlanStep& step, bool dryRun)
 {
-    Units units(tools_.root, *tools_.systemd, tools_.probePath, tools_.settle);
+    Units units(tools_.root, *tools_.systemd, tools_.probePath, tools_.settle, *tools_.accounts, tools_.config);
     // A unit an earlier step installs is not loaded yet in a dry run.
     auto planned = [&](const std::string& unit) {
         return std::any_of(plan.steps.begin(), plan.steps.end(),
@@ -207,39 +204,21 @@ Outcome PlanRunner::runStep(const Plan& plan, const PlanStep& step, bool dryRun)
     case StepKind::Swap: {
         auto request = step.swap;
         request.dryRun = dryRun;
-        return Swapfiles(tools_.root, *tools_.swap).create(request, {});
+        return Swapfiles(tools_.root, *tools_.swap, tools_.config).create(request, {});
     }
-    case StepKind::Fstab: {
-        validateEntry(step.fstab);
-        FstabFile file(tools_.root);
-        auto fstab = file.read();
-        auto text = fstab.withEntry(step.fstab);
-        if (!text)
+    case StepKind::Fstab:
+        if (!editFstab(tools_.root, [&](const Fstab& fstab) { return fstab.withEntry(step.fstab); }, dryRun))
             return {false, {"/etc/fstab has " + describeEntry(step.fstab) + " already"}};
-        if (!dryRun)
-            file.write(fstab, *text);
         return {true, {"add to /etc/fstab: " + describeEntry(step.fstab)}};
-    }
     case StepKind::Service: return units.installService(step.service, false, dryRun);
     case StepKind::Healthcheck:
         if (dryRun && planned(step.target) && tools_.systemd->state(step.target).loadState != "loaded")
             return {true, {"install the health check of " + step.target + " (" + step.healthcheck.url + ")"}};
         return units.installHealthcheck(step.healthcheck, dryRun);
-    case StepKind::MemoryLimits: {
-        auto state = tools_.systemd->state(step.target);
-        if (state.loadState != "loaded") {
-            if (dryRun && planned(step.target))
-                return {true, {"set the memory limits of " + step.target}};
-            throw Error(ErrorKind::InvalidArgument, "systemd has no unit " + step.target + " (" + state.loadState + ")");
-        }
-        auto max = step.memoryMax ? step.memoryMax : state.memoryMax;
-        auto high = step.memoryHigh ? step.memoryHigh : state.memoryHigh;
-        if (max == state.memoryMax && high == state.memoryHigh)
-            return {false, {step.target + " has these memory limits already"}};
-        if (!dryRun)
-            tools_.systemd->setMemoryLimits(step.target, max, high);
-        return {true, {"set MemoryMax=" + std::to_string(max) + " MemoryHigh=" + std::to_string(high) + " on " + step.target}};
-    }
+    case StepKind::MemoryLimits:
+        if (dryRun && planned(step.target) && tools_.systemd->state(step.target).loadState != "loaded")
+            return {true, {"set the memory limits of " + step.target}};
+        return setMemoryLimits(*tools_.systemd, step.target, step.memoryMax, step.memoryHigh, dryRun);
     case StepKind::Metrics: return units.installMetrics(step.textfileDirectory, tools_.remedyctlPath, dryRun);
     }
     throw Error(ErrorKind::Failed, "unknown step");

@@ -6,6 +6,8 @@
 // what is needed to reverse it; undo() reverses it exactly, and refuses
 // when any file it would touch changed since.
 
+#include "accounts.h"
+#include "config.h"
 #include "outcome.h"
 #include "plan.h"
 #include "service_manager.h"
@@ -27,6 +29,8 @@ struct PlanTools {
     std::string probePath{};      // remedy-healthcheck
     std::string remedyctlPath{};  // for the metrics timer
     std::chrono::milliseconds settle = std::chrono::seconds(1);  // Units: a service must stay up this long
+    Config config{};                                             // the administrator's limits (loadConfig)
+    const AccountDirectory* accounts = &systemAccounts();        // who services may run as
 };
 
 class PlanRunner {

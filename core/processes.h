@@ -1,6 +1,6 @@
 #pragma once
-// Who uses the memory: the seed's table, by program (all uvicorn workers
-// together), with the units they run in.
+// Who uses the memory: the incident report's table, by program (all uvicorn
+// workers together), with the units they run in.
 
 #include <cstdint>
 #include <optional>

@@ -95,7 +95,13 @@ std::string quoteForUnit(const std::string& word, bool command)
     return quoted + "\"";
 }
 
-void validate(const ServiceSpec& spec)
+void validate(const ServiceSpec& spec, const AccountDirectory& accounts)
+{
+    validateFields(spec);
+    checkServiceAccounts(accounts, spec.user, spec.group);
+}
+
+void validateFields(const ServiceSpec& spec)
 {
     validateServiceName(spec.name);
     checkText("description", spec.description, 256);

@@ -4,6 +4,8 @@
 // that a caller never writes unit syntax, and so never smuggles a directive
 // in through a newline or a quote.
 
+#include "accounts.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,7 +23,7 @@ struct ServiceSpec {
     std::string name;  // "kontali-backend.service"
     std::string description;
     std::vector<std::string> execStart;  // argv; argv[0] absolute
-    std::string user;                    // required, never root
+    std::string user;                    // required: a regular login user
     std::string group;
     std::string workingDirectory;
     std::vector<std::pair<std::string, std::string>> environment;
@@ -36,8 +38,14 @@ struct ServiceSpec {
     std::optional<LogRotation> logRotation;  // needs logsDirectory
 };
 
-// Throws InvalidArgument naming the field at fault.
-void validate(const ServiceSpec& spec);
+// Throws InvalidArgument naming the field at fault: every field, and who
+// the service runs as (accounts.h: a regular login user, no group worth
+// root), looked up in `accounts`.
+void validate(const ServiceSpec& spec, const AccountDirectory& accounts = systemAccounts());
+
+// The fields' form alone, without looking the accounts up: for a plan that
+// is parsed now and installed later (the install validates in full).
+void validateFields(const ServiceSpec& spec);
 
 // The unit file, starting with remedy's marker line (unit_files.h).
 std::string renderService(const ServiceSpec& spec);

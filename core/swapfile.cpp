@@ -186,11 +186,24 @@ void checkPriority(std::optional<int> priority)
         invalid("priority " + std::to_string(*priority) + " is outside 0..32767");
 }
 
-void checkSpace(const Filesystem& fs, std::uint64_t size, std::optional<std::uint64_t> reserve, const std::string& path)
+// The free space to leave: what the caller asked, which may be more than
+// the administrator's floor and never less (a caller must not be able to
+// fill a file system that root's daemons write to).
+std::uint64_t reserveFor(const Config& config, const Filesystem& fs, std::optional<std::uint64_t> reserve)
 {
-    auto keep = reserve.value_or(defaultReserve(fs.size));
-    if (size > fs.available || fs.available - size < keep)
-        throw Error(ErrorKind::NoSpace, "not enough space for " + sizeText(size) + " at " + path + ": " + sizeText(fs.available) +
+    auto floor = swapReserveFloor(config, fs.size);
+    if (reserve && *reserve < floor)
+        invalid("reserve " + sizeText(*reserve) + " (" + std::to_string(*reserve) + " bytes) is below the " + sizeText(floor) + " (" +
+                std::to_string(floor) + " bytes) the administrator keeps free on this " + fs.name +
+                " file system (swap_reserve, swap_reserve_percent in " + kConfigPath + "); ask for that or more");
+    return reserve.value_or(floor);
+}
+
+// `need`: the most the operation holds at once beyond what is there now.
+void checkSpace(const Filesystem& fs, std::uint64_t need, std::uint64_t keep, const std::string& path)
+{
+    if (need > fs.available || fs.available - need < keep)
+        throw Error(ErrorKind::NoSpace, "not enough space for " + sizeText(need) + " at " + path + ": " + sizeText(fs.available) +
                                             " free on its " + fs.name + " file system, and " + sizeText(keep) +
                                             " must stay free (option 'reserve')");
 }
@@ -220,8 +233,10 @@ void buildSwapfile(SwapSystem& system, int fd, const Filesystem& fs, std::uint64
 
 Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progress)
 {
+    checkSwapfilePlace(config_, request.path);  // before the path is looked at on disk
     auto place = locate(root_, request.path);
     auto fs = checkFilesystem(place.parent.get(), request.path);
+    auto keep = reserveFor(config_, fs, request.reserve);
     auto size = swapfileSize(request.size, pageSize());
     checkPriority(request.priority);
     FstabFile fstabFile(root_);
@@ -264,7 +279,7 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
     }
     if (errno != ENOENT)
         failed("cannot inspect " + request.path);
-    checkSpace(fs, size, request.reserve, request.path);
+    checkSpace(fs, size, keep, request.path);
 
     outcome.changed = true;
     outcome.actions = {"create " + request.path + " (root, mode 0600) on " + fs.name};
@@ -313,6 +328,9 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
 
 Outcome Swapfiles::remove(const std::string& path, bool dryRun)
 {
+    // Swapfiles elsewhere (the administrator's own, made by hand) are the
+    // administrator's to remove: turning one off can bring the OOM killer.
+    checkSwapfilePlace(config_, path);
     auto place = locate(root_, path);
     FstabFile fstabFile(root_);
     auto fstab = fstabFile.read();
@@ -370,8 +388,10 @@ Outcome Swapfiles::remove(const std::string& path, bool dryRun)
 
 Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progress)
 {
+    checkSwapfilePlace(config_, request.path);
     auto place = locate(root_, request.path);
     auto fs = checkFilesystem(place.parent.get(), request.path);
+    auto keep = reserveFor(config_, fs, request.reserve);
     auto size = swapfileSize(request.size, pageSize());
     UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd) {
@@ -392,9 +412,11 @@ Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progre
     std::optional<int> priority;
     if (active && active->priority >= 0)
         priority = active->priority;
-    // The stand-in needs room beside the old file; growing the old file
-    // later needs only the difference, which the stand-in's room covers.
-    checkSpace(fs, size, request.reserve, request.path);
+    // The stand-in needs room beside the old file, and while the old file
+    // is rebuilt beside the stand-in, a file that grows needs the
+    // difference on top: the reserve must hold at that peak too.
+    auto old = static_cast<std::uint64_t>(st.st_size);
+    checkSpace(fs, size + (size > old ? size - old : 0), keep, request.path + " (the stand-in, and the growth)");
 
     // While the old file is rebuilt, a stand-in of the new size carries the
     // load: at no moment is there less swap than before (when growing).

@@ -1,14 +1,18 @@
 #pragma once
 // Swapfiles: created, enabled and persisted in one step, removed only when
 // remedy can prove the file is a swapfile, resized without a moment with
-// less swap than before. Any failure undoes every step before it.
+// less swap than before. Any failure undoes every step before it. Only in
+// the places the administrator allows (config.h), each leaving at least the
+// administrator's free space.
 
+#include "config.h"
 #include "outcome.h"
 #include "swap_system.h"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace remedy {
@@ -18,14 +22,15 @@ struct SwapfileRequest {
     std::uint64_t size = 0;                // bytes; rounded up to pages
     std::optional<int> priority;           // 0..32767; the kernel's default when empty
     bool persist = true;                   // add the fstab line
-    std::optional<std::uint64_t> reserve;  // free space to leave; defaultReserve() when empty
+    std::optional<std::uint64_t> reserve;  // free space to leave; the config's floor when empty, never less
     bool dryRun = false;
 };
 
 class Swapfiles {
 public:
-    // root: the helper's root directory (tests use a scratch folder).
-    Swapfiles(int root, SwapSystem& system) : root_(root), system_(system) {}
+    // root: the helper's root directory (tests use a scratch folder);
+    // config: the administrator's limits (loadConfig()).
+    Swapfiles(int root, SwapSystem& system, Config config = {}) : root_(root), system_(system), config_(std::move(config)) {}
 
     Outcome create(const SwapfileRequest& request, const Progress& progress);
     Outcome remove(const std::string& path, bool dryRun);
@@ -34,6 +39,7 @@ public:
 private:
     int root_;
     SwapSystem& system_;
+    Config config_;
 };
 
 } // namespace remedy

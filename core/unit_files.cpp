@@ -22,6 +22,12 @@ std::string managedHeader(const std::string& unit)
 
 bool isManaged(const std::string& content) { return content.rfind(kManagedMarker, 0) == 0; }
 
+bool managesUnit(int root, const std::string& unit)
+{
+    auto content = ManagedDirectory(root, "/etc/systemd/system").read(unit);
+    return content && isManaged(*content);
+}
+
 ManagedDirectory::ManagedDirectory(int root, const std::string& path) : path_(path)
 {
     auto components = splitAbsolutePath(path);

@@ -20,6 +20,11 @@ std::string managedHeader(const std::string& unit);
 
 bool isManaged(const std::string& content);
 
+// Whether remedy wrote `unit` (etc/systemd/system below root). Changing a
+// unit remedy does not manage (an admin's sshd.service) is worth more than
+// the group's right, so the callers check this first.
+bool managesUnit(int root, const std::string& unit);
+
 // A directory remedy writes into (etc/systemd/system, etc/logrotate.d),
 // opened below the helper's root without following links. A directory that
 // does not exist holds no files; writing into it is Unsupported.

@@ -6,8 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <grp.h>
-#include <pwd.h>
 #include <csignal>
 #include <thread>
 
@@ -23,12 +21,11 @@ std::string baseName(const std::string& unit) { return unit.substr(0, unit.rfind
 
 std::string logRotationName(const std::string& unit) { return "remedy-" + baseName(unit); }
 
-std::string primaryGroup(const std::string& user)
+std::string primaryGroup(const AccountDirectory& accounts, const std::string& user)
 {
-    // getpwnam_r would do as well; remedyd calls this on one thread.
-    if (const passwd* account = getpwnam(user.c_str()))
-        if (const group* primary = getgrgid(account->pw_gid))
-            return primary->gr_name;
+    if (auto account = accounts.user(user))
+        if (auto primary = accounts.group(account->gid))
+            return primary->name;
     throw Error(ErrorKind::InvalidArgument, "user: there is no account '" + user + "' on this system");
 }
 
@@ -56,23 +53,24 @@ struct Units::File {
     std::string path() const { return dir.path() + "/" + name; }
 };
 
-Units::Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle)
-    : root_(root), manager_(manager), probePath_(std::move(probePath)), settle_(settle)
+Units::Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle,
+             const AccountDirectory& accounts, Config config)
+    : root_(root), manager_(manager), probePath_(std::move(probePath)), settle_(settle), accounts_(accounts), config_(std::move(config))
 {
 }
 
 Outcome Units::installService(const ServiceSpec& spec, bool force, bool dryRun)
 {
-    validate(spec);
+    validate(spec, accounts_);
     ManagedDirectory units(root_, kUnitDir);
     ManagedDirectory logrotate(root_, kLogrotateDir);
     std::vector<File> files;
     files.push_back({units, spec.name, renderService(spec)});
     std::optional<std::string> rotation;
     if (spec.logRotation)
-        rotation = renderLogRotation(spec, spec.group.empty() ? primaryGroup(spec.user) : spec.group);
+        rotation = renderLogRotation(spec, spec.group.empty() ? primaryGroup(accounts_, spec.user) : spec.group);
     else
-        primaryGroup(spec.user);  // an unknown user is the caller's error, not a failed start
+        primaryGroup(accounts_, spec.user);  // an unknown user is the caller's error, not a failed start
     if (rotation && !logrotate.exists())
         throw Error(ErrorKind::Unsupported, "log-rotate: logrotate is not installed here (" + std::string(kLogrotateDir) + " is missing)");
     files.push_back({logrotate, logRotationName(spec.name), rotation});
@@ -186,7 +184,7 @@ Outcome Units::installHealthcheck(const HealthcheckSpec& spec, bool dryRun)
 
 Outcome Units::installMetrics(const std::string& directory, const std::string& remedyctlPath, bool dryRun)
 {
-    return installTimer("remedy-metrics", renderMetricsService(directory, remedyctlPath), renderMetricsTimer(), "the metrics timer",
+    return installTimer("remedy-metrics", renderMetricsService(directory, remedyctlPath, config_), renderMetricsTimer(), "the metrics timer",
                         dryRun);
 }
 
@@ -355,6 +353,23 @@ Outcome verifyRestart(ServiceManager& manager, const std::string& unit, std::chr
                                     {"restarts", now.nRestarts}}
                          .dump();
     return outcome;
+}
+
+Outcome setMemoryLimits(ServiceManager& manager, const std::string& unit, std::uint64_t max, std::uint64_t high, bool dryRun)
+{
+    validateServiceName(unit);
+    if (max == 0 && high == 0)
+        throw Error(ErrorKind::InvalidArgument, "give a memory limit to set: max, high or both");
+    auto state = manager.state(unit);
+    if (state.loadState != "loaded")
+        throw Error(ErrorKind::InvalidArgument, "systemd has no unit " + unit + " (" + state.loadState + ")");
+    auto wantedMax = max ? max : state.memoryMax;
+    auto wantedHigh = high ? high : state.memoryHigh;
+    if (wantedMax == state.memoryMax && wantedHigh == state.memoryHigh)
+        return {false, {unit + " has these memory limits already"}};
+    if (!dryRun)
+        manager.setMemoryLimits(unit, wantedMax, wantedHigh);
+    return {true, {"set MemoryMax=" + std::to_string(wantedMax) + " MemoryHigh=" + std::to_string(wantedHigh) + " on " + unit}};
 }
 
 } // namespace remedy

@@ -5,6 +5,8 @@
 // failed install never leaves a half-installed service behind, and the error
 // carries systemd's result and the unit's last journal lines.
 
+#include "accounts.h"
+#include "config.h"
 #include "healthcheck.h"
 #include "outcome.h"
 #include "service_manager.h"
@@ -21,8 +23,11 @@ inline constexpr std::size_t kMaxUnitFileSize = 64 * 1024;
 class Units {
 public:
     // root: the helper's root directory; probePath: remedy-healthcheck;
-    // settle: how long a started service must stay up to count as started.
-    Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle = std::chrono::seconds(1));
+    // settle: how long a started service must stay up to count as started;
+    // accounts: who services may run as (accounts.h); config: the
+    // administrator's limits (config.h: the metrics directories).
+    Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle = std::chrono::seconds(1),
+          const AccountDirectory& accounts = systemAccounts(), Config config = {});
 
     Outcome installService(const ServiceSpec& spec, bool force, bool dryRun);
     // A unit file as the caller wrote it; remedy adds its marker line.
@@ -44,6 +49,8 @@ private:
     ServiceManager& manager_;
     std::string probePath_;
     std::chrono::milliseconds settle_;
+    const AccountDirectory& accounts_;
+    Config config_;
 };
 
 // Kills the unit's main process with SIGKILL through systemd and waits until
@@ -51,5 +58,11 @@ private:
 // time to recovery. Refuses a unit whose Restart= would not restart it.
 Outcome verifyRestart(ServiceManager& manager, const std::string& unit, std::chrono::milliseconds timeout, bool dryRun,
                       const std::function<void(double)>& progress);
+
+// Persistent MemoryMax= and MemoryHigh= of a unit systemd has loaded (a
+// drop-in, as systemctl set-property); 0 leaves that limit as it is.
+// Unchanged when the limits are these already. Throws InvalidArgument when
+// both are 0 or systemd has no such unit.
+Outcome setMemoryLimits(ServiceManager& manager, const std::string& unit, std::uint64_t max, std::uint64_t high, bool dryRun);
 
 } // namespace remedy

@@ -48,16 +48,43 @@ EventLoop::EventLoop(sdbus::IConnection& bus, std::chrono::milliseconds idleTime
 
 EventLoop::~EventLoop()
 {
-    if (worker_.joinable()) {
-        {
-            std::lock_guard lock(tasksMutex_);
-            stopWorker_ = true;
-        }
-        tasksReady_.notify_one();
-        worker_.join();
-    }
     close(signalFd_);
     close(wakeFd_);
+}
+
+Workers::~Workers()
+{
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_)
+        thread.join();
+}
+
+void Workers::enqueue(std::function<void()> task)
+{
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+    // Threads start on first use: a helper that was only asked cheap
+    // questions keeps none.
+    if (threads_.size() < size_)
+        threads_.emplace_back([this] {
+            for (;;) {
+                std::function<void()> next;
+                {
+                    std::unique_lock lock(mutex_);
+                    ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+                    if (tasks_.empty())
+                        return;
+                    next = std::move(tasks_.front());
+                    tasks_.pop_front();
+                }
+                next();
+            }
+        });
+    ready_.notify_one();
 }
 
 void EventLoop::post(std::function<void()> fn)
@@ -68,31 +95,6 @@ void EventLoop::post(std::function<void()> fn)
     }
     std::uint64_t one = 1;
     (void)!write(wakeFd_, &one, sizeof one);
-}
-
-void EventLoop::enqueue(std::function<void()> task)
-{
-    {
-        std::lock_guard lock(tasksMutex_);
-        tasks_.push_back(std::move(task));
-    }
-    tasksReady_.notify_one();
-    if (!worker_.joinable()) {
-        worker_ = std::thread([this] {
-            for (;;) {
-                std::function<void()> task;
-                {
-                    std::unique_lock lock(tasksMutex_);
-                    tasksReady_.wait(lock, [this] { return stopWorker_ || !tasks_.empty(); });
-                    if (tasks_.empty())
-                        return;
-                    task = std::move(tasks_.front());
-                    tasks_.pop_front();
-                }
-                task();
-            }
-        });
-    }
 }
 
 void EventLoop::started() { ++inFlight_; }

@@ -1,6 +1,7 @@
 #include "jobs.h"
 
-#include <spdlog/spdlog.h>
+#include "audit.h"
+
 
 namespace remedy {
 namespace {
@@ -9,9 +10,11 @@ constexpr auto kKeepFinished = std::chrono::minutes(1);
 
 } // namespace
 
-Job::Job(sdbus::IConnection& bus, std::string path, std::string operation, std::string target)
-    : AdaptorInterfaces(bus, path), path_(std::move(path)), operation_(std::move(operation)), target_(std::move(target))
+Job::Job(sdbus::IConnection& bus, Polkit& polkit, std::string path, Caller owner, std::string operation, std::string target)
+    : AdaptorInterfaces(bus, path), polkit_(polkit), path_(std::move(path)), owner_(std::move(owner)), operation_(std::move(operation)),
+      target_(std::move(target))
 {
+    owner_.admission.reset();  // the job's work holds the caller's place, not the object that outlives it
 }
 
 Job::~Job()
@@ -26,13 +29,57 @@ void Job::publish()
     published_ = true;
 }
 
+void Job::checkReader()
+{
+    const auto* message = getObject().getCurrentlyProcessedMessage();
+    if (!message)
+        return;  // remedyd itself
+    auto sender = message->getSender();
+    if (sender == owner_.sender)
+        return;
+    auto uid = polkit_.uidNow(sender);
+    if (!uid || (*uid != 0 && *uid != owner_.uid))
+        throw sdbus::Error("org.freedesktop.DBus.Error.AccessDenied", "this job belongs to another user");
+}
+
+void Job::notify(const std::vector<std::string>& properties)
+{
+    if (!published_)
+        return;
+    try {
+        auto changed = getObject().createSignal("org.freedesktop.DBus.Properties", "PropertiesChanged");
+        std::map<std::string, sdbus::Variant> values;
+        for (const auto& name : properties) {
+            if (name == "Progress") values[name] = progress_;
+            else if (name == "Finished") values[name] = finished_;
+            else if (name == "Success") values[name] = success_;
+            else if (name == "Changed") values[name] = changed_;
+            else if (name == "Actions") values[name] = actions_;
+            else if (name == "ErrorName") values[name] = errorName_;
+            else if (name == "Message") values[name] = message_;
+            else if (name == "Report") values[name] = report_;
+        }
+        changed << std::string(INTERFACE_NAME) << values << std::vector<std::string>{};
+        changed.setDestination(owner_.sender);
+        getObject().emitSignal(changed);
+        if (finished_) {
+            auto completed = getObject().createSignal(INTERFACE_NAME, "Completed");
+            completed << success_ << message_;
+            completed.setDestination(owner_.sender);
+            getObject().emitSignal(completed);
+        }
+    } catch (const sdbus::Error&) {
+        // The starter is gone: nobody to tell.
+    }
+}
+
 void Job::setProgress(double fraction)
 {
     progress_ = fraction;
     // Every percent is enough for a progress bar; more is bus noise.
-    if (published_ && (fraction - announced_ >= 0.01 || fraction >= 1.0)) {
+    if (fraction - announced_ >= 0.01 || fraction >= 1.0) {
         announced_ = fraction;
-        getObject().emitPropertiesChangedSignal(INTERFACE_NAME, {"Progress"});
+        notify({"Progress"});
     }
 }
 
@@ -55,72 +102,66 @@ void Job::complete(const Attempt<Outcome>& result)
         errorName_ = result.errorName;
         message_ = result.message;
     }
-    if (published_) {
-        getObject().emitPropertiesChangedSignal(INTERFACE_NAME,
-                                                {"Progress", "Finished", "Success", "Changed", "Actions", "ErrorName", "Message", "Report"});
-        emitCompleted(success_, message_);
-    }
+    notify({"Progress", "Finished", "Success", "Changed", "Actions", "ErrorName", "Message", "Report"});
 }
 
 bool Job::expired(std::chrono::steady_clock::time_point now) const { return finished_ && now - finishedAt_ > kKeepFinished; }
 
-void Jobs::reap()
+void Jobs::reap(uid_t uid)
 {
     auto now = std::chrono::steady_clock::now();
-    for (auto it = jobs_.begin(); it != jobs_.end();)
-        it = it->second->expired(now) ? jobs_.erase(it) : std::next(it);
+    std::size_t kept = 0;
+    // Newest first, so that a uid's oldest finished jobs are the ones beyond its allowance.
+    for (auto it = jobs_.end(); it != jobs_.begin();) {
+        --it;
+        const auto& job = *it->second;
+        bool beyond = job.uid() == uid && ++kept > kMaxKeptPerUid;
+        if (job.expired(now) || (beyond && job.finished()))
+            it = jobs_.erase(it);
+    }
 }
 
-void Jobs::startAuthorized(Authorizer& authorizer, const std::string& sender, std::vector<std::string> actions, bool interactive,
-                           const std::string& what, const std::string& operation, const std::string& target, bool dryRunOnly,
-                           Reply reply, Work work)
+void Jobs::start(const Caller& caller, const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work)
 {
-    authorizer.check(
-        sender, std::move(actions), interactive, what,
-        [this, reply, operation, target, dryRunOnly, work = std::move(work)] { start(operation, target, dryRunOnly, reply, work); },
-        [reply](const sdbus::Error& error) { reply->returnError(error); });
-}
-
-void Jobs::start(const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work)
-{
-    reap();
+    reap(caller.uid);
     if (busyTargets_.count(target)) {
         reply->returnError(sdbus::Error(errorName(ErrorKind::Busy), "another job is working on " + target + "; try again when it is done"));
         return;
     }
     busyTargets_.insert(target);
-    auto path = "/org/remedy/Remedy1/job/" + std::to_string(nextId_++);
-    auto job = std::make_shared<Job>(bus_, path, operation, target);
+    auto id = nextId_++;
+    auto job = std::make_shared<Job>(bus_, polkit_, "/org/remedy/Remedy1/job/" + std::to_string(id), caller, operation, target);
 
-    loop_.runExclusive<Attempt<Outcome>>(
-        [this, job, reply, work, dryRunOnly] {
+    loop_.run<Attempt<Outcome>>(
+        Lane::Change,
+        [this, id, job, reply, work, caller, dryRunOnly] {
             // The dry run checks everything before anything is written.
-            auto check = attempt<Outcome>([&] { return work(true, {}); });
-            loop_.post([this, job, reply, check] {
+            auto check = attempt<Outcome>([&] { return work(caller, true, {}); });
+            loop_.post([this, id, job, reply, check] {
                 if (!check.value) {
                     reply->returnError(sdbus::Error(check.errorName, check.message));
                     return;
                 }
                 job->publish();
-                jobs_[job->path()] = job;
+                jobs_[id] = job;
                 reply->returnResults(sdbus::ObjectPath(job->path()));
             });
             if (!check.value || dryRunOnly)
                 return check;
             return attempt<Outcome>([&] {
-                return work(false, [this, job](double fraction) { loop_.post([job, fraction] { job->setProgress(fraction); }); });
+                return work(caller, false, [this, job](double fraction) { loop_.post([job, fraction] { job->setProgress(fraction); }); });
             });
         },
-        [this, job, operation, target, dryRunOnly](Attempt<Outcome> result) {
+        [this, job, caller, operation, target, dryRunOnly](Attempt<Outcome> result) {
             busyTargets_.erase(target);
             job->complete(result);
-            if (result.value && !result.value->failure.empty())
-                spdlog::warn("{} {} failed: {}", operation, target, result.value->failure);
-            else if (result.value)
-                spdlog::info("{} {}: {}", operation, target,
-                             dryRunOnly ? "dry run, nothing changed" : result.value->changed ? "changed" : "unchanged");
-            else
-                spdlog::warn("{} {} failed: {}", operation, target, result.message);
+            bool failed = !result.value || !result.value->failure.empty();
+            auto verdict = !result.value ? result.message
+                           : failed      ? result.value->failure
+                           : dryRunOnly  ? "dry run"
+                           : result.value->changed ? "changed"
+                                                   : "unchanged";
+            audit::change(caller.uid, operation, target, failed, verdict);
         });
 }
 

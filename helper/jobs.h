@@ -3,11 +3,17 @@
 // A job's work runs on the mutation thread, twice: first as a dry run, whose
 // failure is the method's error (a bad request never becomes a job), then
 // for real, reporting progress. Only one job per target runs at a time.
+//
+// A job carries its starter's data (paths, a failed service's journal
+// lines), so it answers only the bus name that started it, other
+// connections of the same uid, and root; its signals go to the starter
+// alone, never to the whole bus.
 
-#include "authorizer.h"
+#include "caller.h"
 #include "core/outcome.h"
 #include "core/swap_system.h"
 #include "event_loop.h"
+#include "polkit.h"
 #include "remedy-adaptor.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -17,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -35,7 +42,7 @@ Attempt<T> attempt(Fn&& fn);
 
 class Job final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Job_adaptor> {
 public:
-    Job(sdbus::IConnection& bus, std::string path, std::string operation, std::string target);
+    Job(sdbus::IConnection& bus, Polkit& polkit, std::string path, Caller owner, std::string operation, std::string target);
     ~Job();
 
     void publish();
@@ -43,20 +50,36 @@ public:
     void complete(const Attempt<Outcome>& result);
     bool expired(std::chrono::steady_clock::time_point now) const;
     const std::string& path() const { return path_; }
+    uid_t uid() const { return owner_.uid; }
+    bool finished() const { return finished_; }
 
 private:
-    std::string Operation() override { return operation_; }
-    std::string Target() override { return target_; }
-    double Progress() override { return progress_; }
-    bool Finished() override { return finished_; }
-    bool Success() override { return success_; }
-    bool Changed() override { return changed_; }
-    std::vector<std::string> Actions() override { return actions_; }
-    std::string ErrorName() override { return errorName_; }
-    std::string Message() override { return message_; }
-    std::string Report() override { return report_; }
+    std::string Operation() override { return readable(operation_); }
+    std::string Target() override { return readable(target_); }
+    uint32_t StartedByUID() override { return readable(owner_.uid); }
+    double Progress() override { return readable(progress_); }
+    bool Finished() override { return readable(finished_); }
+    bool Success() override { return readable(success_); }
+    bool Changed() override { return readable(changed_); }
+    std::vector<std::string> Actions() override { return readable(actions_); }
+    std::string ErrorName() override { return readable(errorName_); }
+    std::string Message() override { return readable(message_); }
+    std::string Report() override { return readable(report_); }
 
+    // The value, for the starter and root; AccessDenied for anyone else.
+    template <typename T>
+    const T& readable(const T& value)
+    {
+        checkReader();
+        return value;
+    }
+    void checkReader();
+    // PropertiesChanged and Completed, addressed to the starter only.
+    void notify(const std::vector<std::string>& properties);
+
+    Polkit& polkit_;
     std::string path_;
+    Caller owner_;
     std::string operation_;
     std::string target_;
     double progress_ = 0;
@@ -74,27 +97,26 @@ private:
 
 class Jobs {
 public:
-    using Work = std::function<Outcome(bool dryRun, const Progress& progress)>;
+    using Work = std::function<Outcome(const Caller& caller, bool dryRun, const Progress& progress)>;
     using Reply = std::shared_ptr<sdbus::Result<sdbus::ObjectPath>>;
 
-    Jobs(sdbus::IConnection& bus, EventLoop& loop) : bus_(bus), loop_(loop) {}
+    Jobs(sdbus::IConnection& bus, EventLoop& loop, Polkit& polkit) : bus_(bus), loop_(loop), polkit_(polkit) {}
 
     // With dryRunOnly the job completes with the dry run's actions.
-    void start(const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work);
+    void start(const Caller& caller, const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work);
 
-    // start(), once polkit allows the caller `actions`; what: for the log.
-    void startAuthorized(Authorizer& authorizer, const std::string& sender, std::vector<std::string> actions, bool interactive,
-                         const std::string& what, const std::string& operation, const std::string& target, bool dryRunOnly,
-                         Reply reply, Work work);
+    // Finished jobs kept for their starter to read; beyond it the oldest go.
+    static constexpr std::size_t kMaxKeptPerUid = 32;
 
 private:
-    void reap();
+    void reap(uid_t uid);
 
     sdbus::IConnection& bus_;
     EventLoop& loop_;
+    Polkit& polkit_;
     std::uint64_t nextId_ = 1;
-    std::map<std::string, std::shared_ptr<Job>> jobs_;  // by object path; loop thread only
-    std::set<std::string> busyTargets_;                 // loop thread only
+    std::map<std::uint64_t, std::shared_ptr<Job>> jobs_;  // by number, oldest first; loop thread only
+    std::set<std::string> busyTargets_;                   // loop thread only
 };
 
 } // namespace remedy

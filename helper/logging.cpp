@@ -102,6 +102,12 @@ LogLevel level()
     return gLevel;
 }
 
+bool toJournal()
+{
+    std::lock_guard lock(gMutex);
+    return gTarget == LogTarget::Journal || (gTarget == LogTarget::Auto && stderrIsJournal());
+}
+
 LogTarget target()
 {
     std::lock_guard lock(gMutex);

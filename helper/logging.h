@@ -11,5 +11,7 @@ void setLevel(LogLevel level);
 void setTarget(LogTarget target);
 LogLevel level();
 LogTarget target();
+// Whether lines go to the journal, where structured entries can go too.
+bool toJournal();
 
 } // namespace remedy::logging

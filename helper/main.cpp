@@ -1,17 +1,21 @@
 // remedyd: the privileged half of remedy. Bus-activated on the system bus,
 // it performs each change only after polkit has authorized the caller.
 
-#include "authority.h"
-#include "core/log_level.h"
-#include "event_loop.h"
-#include "bus/log_control_adaptor.h"
-#include "logging.h"
-#include "bus/manager_adaptor.h"
-#include "bus/plan_adaptor.h"
+#include "bus/bounds.h"
 #include "bus/diagnostics_adaptor.h"
 #include "bus/fstab_adaptor.h"
+#include "bus/log_control_adaptor.h"
+#include "bus/manager_adaptor.h"
+#include "bus/plan_adaptor.h"
 #include "bus/swap_adaptor.h"
 #include "bus/units_adaptor.h"
+#include "core/config.h"
+#include "core/log_level.h"
+#include "core/trusted_path.h"
+#include "event_loop.h"
+#include "logging.h"
+#include "polkit.h"
+#include "requests.h"
 #include "version.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -129,25 +133,28 @@ int main(int argc, char** argv)
 
     try {
         auto bus = sdbus::createSystemBusConnection();
+        // Before any object exists: no call reaches an adaptor unbounded.
+        remedy::installRequestBounds(*bus, "/org/remedy/Remedy1");
+        remedy::installRequestBounds(*bus, remedy::LogControlAdaptor::kObjectPath);
         remedy::EventLoop loop(*bus, settings.idleTimeout);
-        remedy::Authority authority;
-        remedy::Authorizer authorizer(loop, authority);
-        remedy::Jobs jobs(*bus, loop);
-        remedy::Root root{settings.root};
-        remedy::LogControl logControl(*bus, authorizer);
-        remedy::Manager manager(*bus, authorizer, logControl);
-        remedy::SwapService swap(*bus, authorizer, jobs, root);
-        remedy::FstabService fstab(*bus, authorizer, loop, root);
-        remedy::DiagnosticsService diagnostics(*bus, authorizer, loop, root);
-        remedy::UnitsService units(*bus, authorizer, loop, jobs, root);
-        remedy::PlanService plans(*bus, authorizer, loop, jobs, root);
+        remedy::Polkit polkit(*bus);
+        remedy::Jobs jobs(*bus, loop, polkit);
+        remedy::Requests requests(loop, polkit, jobs);
+        remedy::Root root{settings.root, remedy::loadConfig(remedy::openRoot(settings.root).get())};
+        remedy::LogControlAdaptor logControl(*bus, polkit);
+        remedy::ManagerAdaptor manager(*bus, requests, logControl);
+        remedy::SwapAdaptor swap(*bus, requests, root);
+        remedy::FstabAdaptor fstab(*bus, requests, root);
+        remedy::DiagnosticsAdaptor diagnostics(*bus, requests, root);
+        remedy::UnitsAdaptor units(*bus, requests, root);
+        remedy::PlanAdaptor plans(*bus, requests, polkit, root);
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);
 
         loop.run([&] {
             // New callers activate a fresh instance from here on.
             bus->releaseName(kBusName);
-            authority.cancelAll();
+            polkit.cancelAll();
         });
         spdlog::info("remedyd exiting");
     } catch (const sdbus::Error& error) {

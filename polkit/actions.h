@@ -3,6 +3,8 @@
 // Which of them the group rule grants, and why, is in 50-remedy.rules and the
 // README's Security section.
 
+#include <string_view>
+
 namespace remedy::actions {
 
 // remedyd's own settings (log level): not part of any fix.
@@ -20,5 +22,19 @@ inline constexpr const char* kUnitAny = "org.remedy.unit.manage-any";
 inline constexpr const char* kDiagnose = "org.remedy.diagnose";
 // Applying or undoing a plan (each step also needs its own action).
 inline constexpr const char* kPlan = "org.remedy.plan.apply";
+
+// Whether 50-remedy.rules grants it to group "remedy": the incident's fix,
+// and nothing that is root in disguise.
+inline bool grantedToGroup(std::string_view action)
+{
+    for (auto granted : {kSwap, kUnit, kDiagnose, kPlan})
+        if (action == granted)
+            return true;
+    return false;
+}
+
+// Whether granting it is granting root: the policy's message says so, and
+// so does remedyd's refusal.
+inline bool rootEquivalent(std::string_view action) { return action == kFstab || action == kUnitAny; }
 
 } // namespace remedy::actions

@@ -39,7 +39,12 @@ std::string probe(const Arguments& args)
         return "cannot initialize libcurl";
     char error[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(curl, CURLOPT_URL, args.url.c_str());
+    // Root runs this with a URL a caller chose: web requests only, and no
+    // redirect anywhere else (redirects are not followed at all; a 3xx is a
+    // failed check, but should that change, the limit already holds).
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, args.timeoutSec);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);

@@ -2,27 +2,21 @@
 
 #include "core/fstab_file.h"
 #include "core/trusted_path.h"
-#include "jobs.h"
-
-#include <spdlog/spdlog.h>
+#include "polkit/actions.h"
 
 namespace remedy {
-namespace {
 
-const std::string kFstabAction = "org.remedy.fstab.manage";
-
-} // namespace
-
-FstabService::FstabService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, const Root& root)
-    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop), root_(root)
+FstabAdaptor::FstabAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), requests_(requests), root_(root)
 {
     registerAdaptor();
 }
 
-FstabService::~FstabService() { unregisterAdaptor(); }
+FstabAdaptor::~FstabAdaptor() { unregisterAdaptor(); }
 
-std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> FstabService::GetEntries()
+std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> FstabAdaptor::GetEntries()
 {
+    // /etc/fstab is world-readable: this tells nobody more than the file does.
     return guarded([this] {
         auto root = openRoot(root_.path);
         auto fstab = FstabFile(root.get()).read();
@@ -33,58 +27,32 @@ std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, in
     });
 }
 
-void FstabService::change(sdbus::Result<bool>&& result, const Options& options, const std::string& what,
-                          std::function<std::optional<std::string>(const Fstab&)> edit)
-{
-    ChangeOptions change;
-    try {
-        change = readChangeOptions(options);
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
-        return;
-    }
-    bool dryRun = change.dryRun;
-    bool interactive = change.interactive;
-    auto reply = std::make_shared<sdbus::Result<bool>>(std::move(result));
-    authorizer_.check(
-        currentSender(getObject()), {kFstabAction}, interactive, what,
-        [this, reply, dryRun, what, edit = std::move(edit)] {
-            loop_.runExclusive<Attempt<bool>>(
-                [this, dryRun, edit] {
-                    return attempt<bool>([&] {
-                        auto root = openRoot(root_.path);
-                        FstabFile file(root.get());
-                        auto fstab = file.read();
-                        auto text = edit(fstab);
-                        if (text && !dryRun)
-                            file.write(fstab, *text);
-                        return text.has_value();
-                    });
-                },
-                [reply, what](Attempt<bool> outcome) {
-                    if (!outcome.value) {
-                        reply->returnError(sdbus::Error(outcome.errorName, outcome.message));
-                        return;
-                    }
-                    spdlog::info("fstab: {}: {}", what, *outcome.value ? "changed" : "unchanged");
-                    reply->returnResults(*outcome.value);
-                });
-        },
-        [reply](const sdbus::Error& error) { reply->returnError(error); });
-}
-
-void FstabService::AddEntry(sdbus::Result<bool>&& result, std::string source, std::string target, std::string fstype,
+void FstabAdaptor::AddEntry(sdbus::Result<bool>&& result, std::string source, std::string target, std::string fstype,
                             std::string fsoptions, int32_t dump, int32_t pass, Options options)
 {
-    FstabEntry entry{source, target, fstype, fsoptions, dump, pass, 0};
-    change(std::move(result), options, "add fstab entry " + describeEntry(entry),
-           [entry](const Fstab& fstab) { return fstab.withEntry(entry); });
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        FstabEntry entry{source, target, fstype, fsoptions, dump, pass, 0};
+        return Call<bool>{{{actions::kFstab}, {}, change.interactive, "add fstab entry " + describeEntry(entry)},
+                          Lane::Change,
+                          [this, entry, dryRun = change.dryRun](const Caller&) {
+                              auto root = openRoot(root_.path);
+                              return editFstab(root.get(), [&](const Fstab& fstab) { return fstab.withEntry(entry); }, dryRun);
+                          }};
+    });
 }
 
-void FstabService::RemoveEntry(sdbus::Result<bool>&& result, std::string identity, Options options)
+void FstabAdaptor::RemoveEntry(sdbus::Result<bool>&& result, std::string identity, Options options)
 {
-    change(std::move(result), options, "remove fstab entry for " + identity,
-           [identity](const Fstab& fstab) { return fstab.withoutEntry(identity); });
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        return Call<bool>{{{actions::kFstab}, {}, change.interactive, "remove fstab entry for " + identity},
+                          Lane::Change,
+                          [this, identity, dryRun = change.dryRun](const Caller&) {
+                              auto root = openRoot(root_.path);
+                              return editFstab(root.get(), [&](const Fstab& fstab) { return fstab.withoutEntry(identity); }, dryRun);
+                          }};
+    });
 }
 
 } // namespace remedy

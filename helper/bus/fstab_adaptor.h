@@ -1,25 +1,22 @@
 #pragma once
-// /org/remedy/Remedy1, interface Fstab: a thin adaptor over the fstab core.
+// /org/remedy/Remedy1, interface Fstab: decodes, hands to the request
+// pipeline, encodes; core/fstab_file.h does the work.
 
-#include "authorizer.h"
 #include "bus/options.h"
-#include "core/fstab.h"
-#include "event_loop.h"
 #include "remedy-adaptor.h"
+#include "requests.h"
 #include "root.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
-#include <functional>
-#include <optional>
 #include <string>
 
 namespace remedy {
 
-class FstabService final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Fstab_adaptor> {
+class FstabAdaptor final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Fstab_adaptor> {
 public:
-    FstabService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, const Root& root);
-    ~FstabService();
+    FstabAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root);
+    ~FstabAdaptor();
 
 private:
     std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> GetEntries() override;
@@ -27,13 +24,7 @@ private:
                   int32_t dump, int32_t pass, Options options) override;
     void RemoveEntry(sdbus::Result<bool>&& result, std::string identity, Options options) override;
 
-    // Authorizes, then runs `edit` (old fstab -> new text, or nothing to do)
-    // on the mutation thread and replies whether the file changed.
-    void change(sdbus::Result<bool>&& result, const Options& options, const std::string& what,
-                std::function<std::optional<std::string>(const Fstab&)> edit);
-
-    Authorizer& authorizer_;
-    EventLoop& loop_;
+    Requests& requests_;
     const Root& root_;
 };
 

@@ -4,11 +4,6 @@
 #include "logging.h"
 
 namespace remedy {
-namespace {
-
-const std::string kManageAction = "org.remedy.manage";
-
-} // namespace
 
 remedy::LogLevel logLevelArgument(const std::string& name)
 {
@@ -18,47 +13,52 @@ remedy::LogLevel logLevelArgument(const std::string& name)
     return *level;
 }
 
-LogControl::LogControl(sdbus::IConnection& bus, Authorizer& authorizer)
-    : AdaptorInterfaces(bus, kObjectPath), authorizer_(authorizer)
+LogControlAdaptor::LogControlAdaptor(sdbus::IConnection& bus, Polkit& polkit) : AdaptorInterfaces(bus, kObjectPath), polkit_(polkit)
 {
     registerAdaptor();
 }
 
-LogControl::~LogControl() { unregisterAdaptor(); }
+LogControlAdaptor::~LogControlAdaptor() { unregisterAdaptor(); }
 
-void LogControl::applyLevel(remedy::LogLevel level)
+void LogControlAdaptor::applyLevel(remedy::LogLevel level)
 {
     logging::setLevel(level);
     getObject().emitPropertiesChangedSignal(INTERFACE_NAME, {"LogLevel"});
 }
 
-std::string LogControl::LogLevel() { return std::string(logLevelName(logging::level())); }
+std::string LogControlAdaptor::LogLevel() { return std::string(logLevelName(logging::level())); }
 
-void LogControl::LogLevel(const std::string& value)
+void LogControlAdaptor::LogLevel(const std::string& value)
 {
     auto wanted = logLevelArgument(value);
     if (wanted == logging::level())
         return;
-    authorizeNow("set log level to " + value);
+    requireRoot();
     applyLevel(wanted);
 }
 
-std::string LogControl::LogTarget() { return std::string(logTargetName(logging::target())); }
+std::string LogControlAdaptor::LogTarget() { return std::string(logTargetName(logging::target())); }
 
-void LogControl::LogTarget(const std::string& value)
+void LogControlAdaptor::LogTarget(const std::string& value)
 {
     auto wanted = parseLogTarget(value);
     if (!wanted)
         throw toBusError(ErrorKind::InvalidArgument, "invalid log target '" + value + "'; expected one of: " + logTargetNames());
     if (*wanted == logging::target())
         return;
-    authorizeNow("set log target to " + value);
+    requireRoot();
     logging::setTarget(*wanted);
     getObject().emitPropertiesChangedSignal(INTERFACE_NAME, {"LogTarget"});
 }
 
-std::string LogControl::SyslogIdentifier() { return "remedyd"; }
+std::string LogControlAdaptor::SyslogIdentifier() { return "remedyd"; }
 
-void LogControl::authorizeNow(const std::string& what) { authorizer_.checkNow(currentSender(getObject()), kManageAction, what); }
+void LogControlAdaptor::requireRoot()
+{
+    auto uid = polkit_.uidNow(currentSender(getObject()));
+    if (uid != 0u)
+        throw toBusError(ErrorKind::NotAuthorized,
+                         "only root may set this property; others ask with org.remedy.Remedy1.Manager.SetLogLevel (polkit action org.remedy.manage)");
+}
 
 } // namespace remedy

@@ -2,8 +2,8 @@
 // /org/freedesktop/LogControl1: systemd's convention for a service's log
 // settings, where "systemctl service-log-level" looks for them.
 
-#include "authorizer.h"
 #include "core/log_level.h"
+#include "polkit.h"
 #include "remedy-adaptor.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -12,12 +12,12 @@
 
 namespace remedy {
 
-class LogControl final : public sdbus::AdaptorInterfaces<org::freedesktop::LogControl1_adaptor> {
+class LogControlAdaptor final : public sdbus::AdaptorInterfaces<org::freedesktop::LogControl1_adaptor> {
 public:
     static constexpr const char* kObjectPath = "/org/freedesktop/LogControl1";
 
-    LogControl(sdbus::IConnection& bus, Authorizer& authorizer);
-    ~LogControl();
+    LogControlAdaptor(sdbus::IConnection& bus, Polkit& polkit);
+    ~LogControlAdaptor();
 
     // Sets the level (already authorized) and tells listeners.
     void applyLevel(remedy::LogLevel level);
@@ -29,11 +29,12 @@ private:
     void LogTarget(const std::string& value) override;
     std::string SyslogIdentifier() override;
 
-    // Property writes cannot carry options, so they are never interactive
-    // and are decided on the loop (a non-interactive check takes milliseconds).
-    void authorizeNow(const std::string& what);
+    // A property write cannot wait for polkit (the getter and setter answer
+    // at once) nor carry options, so it is root's, as systemd's own
+    // LogControl1 is; everyone else has Manager.SetLogLevel.
+    void requireRoot();
 
-    Authorizer& authorizer_;
+    Polkit& polkit_;
 };
 
 // The level named, or InvalidArgument listing the valid names.

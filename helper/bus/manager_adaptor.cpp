@@ -3,27 +3,26 @@
 #include "core/describe.h"
 #include "core/proc.h"
 #include "logging.h"
+#include "polkit/actions.h"
 #include "version.h"
 
+#include <variant>
+
 namespace remedy {
-namespace {
 
-const std::string kManageAction = "org.remedy.manage";
-
-} // namespace
-
-Manager::Manager(sdbus::IConnection& bus, Authorizer& authorizer, LogControl& logControl)
-    : AdaptorInterfaces(bus, kObjectPath), authorizer_(authorizer), logControl_(logControl)
+ManagerAdaptor::ManagerAdaptor(sdbus::IConnection& bus, Requests& requests, LogControlAdaptor& logControl)
+    : AdaptorInterfaces(bus, kObjectPath), requests_(requests), logControl_(logControl)
 {
     registerAdaptor();
 }
 
-Manager::~Manager() { unregisterAdaptor(); }
+ManagerAdaptor::~ManagerAdaptor() { unregisterAdaptor(); }
 
-std::string Manager::Version() { return kVersion; }
+std::string ManagerAdaptor::Version() { return kVersion; }
 
-std::string Manager::Describe()
+std::string ManagerAdaptor::Describe()
 {
+    // /proc/meminfo and /proc/swaps are world-readable: nothing more is told here.
     return guarded([] {
         auto memory = parseMemInfo(readFile("/proc/meminfo"));
         auto swaps = parseSwaps(readFile("/proc/swaps"));
@@ -31,31 +30,18 @@ std::string Manager::Describe()
     });
 }
 
-void Manager::SetLogLevel(sdbus::Result<>&& result, std::string level, Options options)
+void ManagerAdaptor::SetLogLevel(sdbus::Result<>&& result, std::string level, Options options)
 {
-    auto sender = currentSender(getObject());
-    remedy::LogLevel wanted{};
-    bool interactive = false;
-    try {
-        interactive = OptionReader(options, {"auth.interactive"}).flag("auth.interactive");
-        wanted = logLevelArgument(level);
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
-        return;
-    }
-    if (wanted == logging::level()) {
-        result.returnResults();
-        return;
-    }
-
-    auto reply = std::make_shared<sdbus::Result<>>(std::move(result));
-    authorizer_.check(
-        sender, {kManageAction}, interactive, "set log level to " + std::string(logLevelName(wanted)),
-        [this, reply, wanted] {
-            logControl_.applyLevel(wanted);
-            reply->returnResults();
-        },
-        [reply](const sdbus::Error& error) { reply->returnError(error); });
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        auto interactive = OptionReader(options, {"auth.interactive"}).flag("auth.interactive");
+        auto wanted = logLevelArgument(level);
+        return Call<std::monostate>{{{actions::kManage}, {}, interactive, "set log level to " + std::string(logLevelName(wanted))},
+                                    Lane::Loop, [this, wanted](const Caller&) {
+                                        if (wanted != logging::level())
+                                            logControl_.applyLevel(wanted);
+                                        return std::monostate{};
+                                    }};
+    });
 }
 
 } // namespace remedy

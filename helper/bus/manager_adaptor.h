@@ -1,11 +1,11 @@
 #pragma once
-// /org/remedy/Remedy1, interface Manager. A thin adaptor: it reads the
-// arguments, authorizes, calls the core, maps errors, replies.
+// /org/remedy/Remedy1, interface Manager: the version, a description of the
+// machine's memory, and remedyd's own log level.
 
-#include "authorizer.h"
-#include "bus/options.h"
 #include "bus/log_control_adaptor.h"
+#include "bus/options.h"
 #include "remedy-adaptor.h"
+#include "requests.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -13,20 +13,20 @@
 
 namespace remedy {
 
-class Manager final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Manager_adaptor> {
+class ManagerAdaptor final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Manager_adaptor> {
 public:
     static constexpr const char* kObjectPath = "/org/remedy/Remedy1";
 
-    Manager(sdbus::IConnection& bus, Authorizer& authorizer, LogControl& logControl);
-    ~Manager();
+    ManagerAdaptor(sdbus::IConnection& bus, Requests& requests, LogControlAdaptor& logControl);
+    ~ManagerAdaptor();
 
 private:
     std::string Version() override;
     std::string Describe() override;
     void SetLogLevel(sdbus::Result<>&& result, std::string level, Options options) override;
 
-    Authorizer& authorizer_;
-    LogControl& logControl_;
+    Requests& requests_;
+    LogControlAdaptor& logControl_;
 };
 
 } // namespace remedy

@@ -1,6 +1,6 @@
 #include "bus/options.h"
 
-#include <spdlog/spdlog.h>
+#include "polkit/actions.h"
 
 #include <algorithm>
 
@@ -77,20 +77,15 @@ std::string currentSender(sdbus::IObject& object)
     return message ? message->getSender() : std::string();
 }
 
-void logDecision(const Decision& decision, const std::string& sender, const std::string& action, const std::string& what)
-{
-    auto uid = decision.uid == static_cast<uid_t>(-1) ? std::string("?") : std::to_string(decision.uid);
-    if (decision.allowed)
-        spdlog::info("authorized uid={} sender={} action={}: {}", uid, sender, action, what);
-    else
-        spdlog::warn("refused uid={} sender={} action={}: {}: {}", uid, sender, action, what, decision.reason);
-}
-
 sdbus::Error notAuthorized(const Decision& decision, const std::string& action)
 {
-    return toBusError(ErrorKind::NotAuthorized,
-                      "not authorized for " + action + " (" + decision.reason +
-                          "); an administrator can grant it by adding you to group 'remedy'");
+    auto how = actions::grantedToGroup(action) ? "an administrator can grant it by adding you to group 'remedy'"
+               : actions::rootEquivalent(action) ? "it is worth root, so an administrator grants it only on purpose (remedyd(8), AUTHORIZATION)"
+                                                 : "an administrator can grant it with a polkit rule (remedyd(8), AUTHORIZATION)";
+    auto message = "not authorized for " + action + " (" + decision.reason + "); " + how;
+    if (decision.verdict == Verdict::Challenge)
+        return sdbus::Error(kNotAuthorizedCanObtain, message);
+    return toBusError(ErrorKind::NotAuthorized, message);
 }
 
 } // namespace remedy

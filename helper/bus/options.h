@@ -1,8 +1,9 @@
 #pragma once
 // What every adaptor needs at the D-Bus boundary: options, errors, callers.
+// Requests are decoded inside guarded(): any throw becomes the error reply.
 
-#include "authority.h"
 #include "dbus/errors.h"
+#include "polkit.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -60,26 +61,10 @@ auto guarded(Fn&& fn) -> decltype(fn())
     }
 }
 
-// Runs a method's argument checks; a failure becomes the method's error
-// reply, and false tells the handler to stop there.
-template <typename Result, typename Fn>
-bool checkRequest(Result& result, Fn&& check)
-{
-    try {
-        guarded(std::forward<Fn>(check));
-        return true;
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
-        return false;
-    }
-}
-
 // The sender of the message being handled; valid only inside a handler.
 std::string currentSender(sdbus::IObject& object);
 
-// One log line for every authorization decision: who, what, and the verdict.
-void logDecision(const Decision& decision, const std::string& sender, const std::string& action, const std::string& what);
-
+// NotAuthorized, or NotAuthorizedCanObtain when a password would do.
 sdbus::Error notAuthorized(const Decision& decision, const std::string& action);
 
 } // namespace remedy

@@ -1,113 +1,98 @@
 #include "bus/plan_adaptor.h"
 
+#include "context.h"
 #include "core/plan.h"
 #include "core/plan_runner.h"
-#include "core/swap_system.h"
 #include "core/trusted_path.h"
-#include "systemd.h"
+#include "polkit/actions.h"
 #include "version.h"
 
 namespace remedy {
 namespace {
 
-// The runner with the real kernel and systemd, for one call on the mutation thread.
 template <typename Fn>
 auto withRunner(const Root& root, Fn&& fn)
 {
-    auto rootFd = openRoot(root.path);
-    KernelSwapSystem kernel;
-    Systemd systemd;
-    PlanRunner runner({rootFd.get(), &kernel, &systemd, kHealthProbePath, kRemedyctlPath});
+    auto context = openContext(root);
+    PlanTools tools{context.root.get(), &context.kernel, &context.systemd, kHealthProbePath, kRemedyctlPath};
+    tools.config = context.config;
+    PlanRunner runner(std::move(tools));
     return fn(runner);
-}
-
-// The caller's uid, for the history; the bus daemon knows it.
-uid_t callerUid(const std::string& sender)
-{
-    try {
-        auto bus = sdbus::createSystemBusConnection();
-        auto daemon = sdbus::createProxy(*bus, "org.freedesktop.DBus", "/org/freedesktop/DBus");
-        std::uint32_t uid = 0;
-        daemon->callMethod("GetConnectionUnixUser").onInterface("org.freedesktop.DBus").withArguments(sender).storeResultsTo(uid);
-        return uid;
-    } catch (const sdbus::Error&) {
-        return static_cast<uid_t>(-1);  // gone already
-    }
 }
 
 } // namespace
 
-PlanService::PlanService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, Jobs& jobs, const Root& root)
-    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop), jobs_(jobs), root_(root)
+PlanAdaptor::PlanAdaptor(sdbus::IConnection& bus, Requests& requests, Polkit& polkit, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), requests_(requests), polkit_(polkit), root_(root)
 {
     registerAdaptor();
 }
 
-PlanService::~PlanService() { unregisterAdaptor(); }
+PlanAdaptor::~PlanAdaptor() { unregisterAdaptor(); }
 
-void PlanService::Preview(sdbus::Result<std::string>&& result, std::string text, Options options)
+void PlanAdaptor::Preview(sdbus::Result<std::string>&& result, std::string text, Options options)
 {
-    Plan plan;
-    if (!checkRequest(result, [&] {
-            OptionReader(options, {});
-            plan = parsePlan(text);
-        }))
-        return;
-    auto reply = std::make_shared<sdbus::Result<std::string>>(std::move(result));
-    loop_.runExclusive<Attempt<Outcome>>(
-        [this, plan] { return attempt<Outcome>([&] { return withRunner(root_, [&](PlanRunner& runner) { return runner.apply(plan, true, 0, {}); }); }); },
-        [reply](Attempt<Outcome> outcome) {
-            if (outcome.value)
-                reply->returnResults(outcome.value->report);
-            else
-                reply->returnError(sdbus::Error(outcome.errorName, outcome.message));
-        });
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        auto interactive = OptionReader(options, {"auth.interactive"}).flag("auth.interactive");
+        auto plan = parsePlan(text);
+        // A preview looks at the system as root, step by step: it needs
+        // what applying would.
+        return Call<std::string>{{planActions(plan), {}, interactive, "preview a plan of " + std::to_string(plan.steps.size()) + " steps"},
+                                 Lane::Read, [this, plan](const Caller& caller) {
+                                     return withRunner(root_, [&](PlanRunner& runner) { return runner.apply(plan, true, caller.uid, {}).report; });
+                                 }};
+    });
 }
 
-void PlanService::Apply(sdbus::Result<sdbus::ObjectPath>&& result, std::string text, Options options)
+void PlanAdaptor::Apply(sdbus::Result<sdbus::ObjectPath>&& result, std::string text, Options options)
 {
-    Plan plan;
-    ChangeOptions change;
-    if (!checkRequest(result, [&] {
-            change = readChangeOptions(options);
-            plan = parsePlan(text);
-        }))
-        return;
-    auto sender = currentSender(getObject());
-    auto target = "plan run " + std::to_string(++runs_);
-    jobs_.startAuthorized(authorizer_, sender, planActions(plan), change.interactive,
-                          "apply a plan of " + std::to_string(plan.steps.size()) + " steps", "plan-apply", target, change.dryRun,
-                          std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result)),
-                          [this, plan, sender](bool dryRun, const Progress& progress) {
-                              auto uid = dryRun ? 0 : callerUid(sender);
-                              return withRunner(root_, [&](PlanRunner& runner) { return runner.apply(plan, dryRun, uid, progress); });
-                          });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        auto plan = parsePlan(text);
+        return JobCall{{planActions(plan), {}, change.interactive, "apply a plan of " + std::to_string(plan.steps.size()) + " steps"},
+                       "plan-apply", "plan run " + std::to_string(++runs_), change.dryRun,
+                       [this, plan](const Caller& caller, bool dryRun, const Progress& progress) {
+                           return withRunner(root_, [&](PlanRunner& runner) { return runner.apply(plan, dryRun, caller.uid, progress); });
+                       }};
+    });
 }
 
-void PlanService::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, Options options)
+void PlanAdaptor::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, Options options)
 {
-    ChangeOptions change;
-    std::vector<std::string> actions;
-    if (!checkRequest(result, [&] {
-            change = readChangeOptions(options);
-            auto rootFd = openRoot(root_.path);
-            actions = PlanRunner({rootFd.get()}).undoActions(id);
-        }))
-        return;
-    jobs_.startAuthorized(authorizer_, currentSender(getObject()), actions, change.interactive, "undo plan " + std::to_string(id),
-                          "plan-undo", "plan run " + std::to_string(++runs_), change.dryRun,
-                          std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result)),
-                          [this, id](bool dryRun, const Progress& progress) {
-                              return withRunner(root_, [&](PlanRunner& runner) { return runner.undo(id, dryRun, progress); });
-                          });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        // Which step actions undoing needs is in the record, which only an
+        // authorized caller may have read: they are asked for along the way
+        // (without a password) and checked once the record is read.
+        Ask ask{{actions::kPlan}, {actions::kSwap, actions::kUnit, actions::kFstab}, change.interactive, "undo plan " + std::to_string(id)};
+        return JobCall{std::move(ask), "plan-undo", "plan run " + std::to_string(++runs_), change.dryRun,
+                       [this, id](const Caller& caller, bool dryRun, const Progress& progress) {
+                           return withRunner(root_, [&](PlanRunner& runner) {
+                               for (const auto& action : runner.undoActions(id))
+                                   if (!caller.has(action))
+                                       throw Error(ErrorKind::NotAuthorized, "undoing plan " + std::to_string(id) + " needs " + action);
+                               return runner.undo(id, dryRun, progress);
+                           });
+                       }};
+    });
 }
 
-std::string PlanService::History()
+std::string PlanAdaptor::History()
 {
-    // Reading the history needs neither the kernel nor systemd.
+    // What others changed is theirs to see: a caller sees its own plans, root every plan.
     return guarded([&] {
+        auto uid = polkit_.uidNow(currentSender(getObject()));
+        if (!uid)
+            throw Error(ErrorKind::NotAuthorized, "cannot identify the caller");
         auto rootFd = openRoot(root_.path);
-        return PlanRunner({rootFd.get()}).history().dump();
+        auto history = PlanRunner({rootFd.get()}).history();
+        if (*uid == 0)
+            return history.dump();
+        auto mine = nlohmann::json::array();
+        for (auto& record : history)
+            if (record.value("uid", static_cast<uid_t>(-1)) == *uid)
+                mine.push_back(std::move(record));
+        return mine.dump();
     });
 }
 

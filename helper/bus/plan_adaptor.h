@@ -1,22 +1,20 @@
 #pragma once
-// /org/remedy/Remedy1, interface Plan: a thin adaptor over core/plan.h and
-// core/plan_runner.h.
+// /org/remedy/Remedy1, interface Plan: decodes, hands to the request
+// pipeline, encodes; core/plan.h and core/plan_runner.h do the work.
 
-#include "authorizer.h"
 #include "bus/options.h"
-#include "event_loop.h"
-#include "jobs.h"
 #include "remedy-adaptor.h"
+#include "requests.h"
 #include "root.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
 namespace remedy {
 
-class PlanService final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Plan_adaptor> {
+class PlanAdaptor final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Plan_adaptor> {
 public:
-    PlanService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, Jobs& jobs, const Root& root);
-    ~PlanService();
+    PlanAdaptor(sdbus::IConnection& bus, Requests& requests, Polkit& polkit, const Root& root);
+    ~PlanAdaptor();
 
 private:
     void Preview(sdbus::Result<std::string>&& result, std::string plan, Options options) override;
@@ -24,9 +22,8 @@ private:
     void Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, Options options) override;
     std::string History() override;
 
-    Authorizer& authorizer_;
-    EventLoop& loop_;
-    Jobs& jobs_;
+    Requests& requests_;
+    Polkit& polkit_;
     const Root& root_;
     std::uint64_t runs_ = 0;  // each run a job target of its own: plans queue, never Busy
 };

@@ -1,94 +1,66 @@
 #include "bus/swap_adaptor.h"
 
+#include "context.h"
 #include "core/proc.h"
 #include "core/swap_policy.h"
-#include "core/trusted_path.h"
+#include "core/swapfile.h"
+#include "polkit/actions.h"
 
 namespace remedy {
-namespace {
 
-const std::string kSwapAction = "org.remedy.swap.manage";
-
-} // namespace
-
-SwapService::SwapService(sdbus::IConnection& bus, Authorizer& authorizer, Jobs& jobs, const Root& root)
-    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), jobs_(jobs), root_(root)
+SwapAdaptor::SwapAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), requests_(requests), root_(root)
 {
     registerAdaptor();
 }
 
-SwapService::~SwapService() { unregisterAdaptor(); }
+SwapAdaptor::~SwapAdaptor() { unregisterAdaptor(); }
 
-void SwapService::startJob(sdbus::Result<sdbus::ObjectPath>&& result, const std::string& operation, const std::string& path,
-                           std::vector<std::string> actions, bool interactive, bool dryRun, const std::string& what, Jobs::Work work)
+void SwapAdaptor::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options)
 {
-    jobs_.startAuthorized(authorizer_, currentSender(getObject()), std::move(actions), interactive, what, operation, path, dryRun,
-                          std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result)), std::move(work));
-}
-
-Jobs::Work SwapService::work(const SwapfileRequest& request, Operation operation)
-{
-    return [this, request, operation](bool dryRun, const Progress& progress) {
-        auto root = openRoot(root_.path);
-        auto attempt = request;
-        attempt.dryRun = dryRun;
-        Swapfiles swapfiles(root.get(), kernel_);
-        return (swapfiles.*operation)(attempt, progress);
-    };
-}
-
-void SwapService::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options)
-{
-    SwapfileRequest request;
-    bool interactive = false;
-    try {
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
         OptionReader read(options, {"priority", "persist", "reserve", "dry-run", "auth.interactive"});
-        request = {path, size, read.int32("priority"), read.flag("persist", true), read.uint64("reserve"), read.flag("dry-run")};
-        interactive = read.flag("auth.interactive");
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
-        return;
-    }
-    startJob(std::move(result), "swap-create", path, {kSwapAction}, interactive, request.dryRun,
-             "create swapfile " + path + " of " + std::to_string(size) + " bytes", work(request, &Swapfiles::create));
+        SwapfileRequest request{path, size, read.int32("priority"), read.flag("persist", true), read.uint64("reserve"), read.flag("dry-run")};
+        return JobCall{{{actions::kSwap}, {}, read.flag("auth.interactive"), "create swapfile " + path + " of " + std::to_string(size) + " bytes"},
+                       "swap-create", path, request.dryRun,
+                       [this, request](const Caller&, bool dryRun, const Progress& progress) {
+                           auto context = openContext(root_);
+                           auto attempt = request;
+                           attempt.dryRun = dryRun;
+                           return Swapfiles(context.root.get(), context.kernel, context.config).create(attempt, progress);
+                       }};
+    });
 }
 
-void SwapService::RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, Options options)
+void SwapAdaptor::RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, Options options)
 {
-    ChangeOptions change;
-    try {
-        change = readChangeOptions(options);
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
-        return;
-    }
-    startJob(std::move(result), "swap-remove", path, {kSwapAction}, change.interactive, change.dryRun, "remove swapfile " + path,
-             [this, path](bool dryRun, const Progress&) {
-                 auto root = openRoot(root_.path);
-                 return Swapfiles(root.get(), kernel_).remove(path, dryRun);
-             });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        return JobCall{{{actions::kSwap}, {}, change.interactive, "remove swapfile " + path}, "swap-remove", path, change.dryRun,
+                       [this, path](const Caller&, bool dryRun, const Progress&) {
+                           auto context = openContext(root_);
+                           return Swapfiles(context.root.get(), context.kernel, context.config).remove(path, dryRun);
+                       }};
+    });
 }
 
-void SwapService::ResizeSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options)
+void SwapAdaptor::ResizeSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options)
 {
-    SwapfileRequest request;
-    bool interactive = false;
-    try {
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
         OptionReader read(options, {"reserve", "dry-run", "auth.interactive"});
-        request.path = path;
-        request.size = size;
-        request.reserve = read.uint64("reserve");
-        request.dryRun = read.flag("dry-run");
-        interactive = read.flag("auth.interactive");
-    } catch (const sdbus::Error& error) {
-        result.returnError(error);
-        return;
-    }
-    startJob(std::move(result), "swap-resize", path, {kSwapAction}, interactive, request.dryRun,
-             "resize swapfile " + path + " to " + std::to_string(size) + " bytes", work(request, &Swapfiles::resize));
+        SwapfileRequest request{path, size, std::nullopt, true, read.uint64("reserve"), read.flag("dry-run")};
+        return JobCall{{{actions::kSwap}, {}, read.flag("auth.interactive"), "resize swapfile " + path + " to " + std::to_string(size) + " bytes"},
+                       "swap-resize", path, request.dryRun,
+                       [this, request](const Caller&, bool dryRun, const Progress& progress) {
+                           auto context = openContext(root_);
+                           auto attempt = request;
+                           attempt.dryRun = dryRun;
+                           return Swapfiles(context.root.get(), context.kernel, context.config).resize(attempt, progress);
+                       }};
+    });
 }
 
-std::tuple<uint64_t, std::string> SwapService::RecommendSize()
+std::tuple<uint64_t, std::string> SwapAdaptor::RecommendSize()
 {
     return guarded([] {
         auto recommendation = recommendSwap(parseMemInfo(readFile("/proc/meminfo")).total);
@@ -96,17 +68,18 @@ std::tuple<uint64_t, std::string> SwapService::RecommendSize()
     });
 }
 
-std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, int32_t>> SwapService::Areas()
+std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, int32_t>> SwapAdaptor::Areas()
 {
-    return guarded([this] {
+    // /proc/swaps is world-readable: nothing here that `swapon --show` does not tell anyone.
+    return guarded([] {
         std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, int32_t>> areas;
-        for (const auto& area : kernel_.activeAreas())
+        for (const auto& area : KernelSwapSystem().activeAreas())
             areas.emplace_back(area.path, area.type, area.size, area.used, area.priority);
         return areas;
     });
 }
 
-uint64_t SwapService::Total()
+uint64_t SwapAdaptor::Total()
 {
     uint64_t total = 0;
     for (const auto& area : Areas())
@@ -114,7 +87,7 @@ uint64_t SwapService::Total()
     return total;
 }
 
-uint64_t SwapService::Used()
+uint64_t SwapAdaptor::Used()
 {
     uint64_t used = 0;
     for (const auto& area : Areas())

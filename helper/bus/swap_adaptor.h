@@ -1,11 +1,10 @@
 #pragma once
-// /org/remedy/Remedy1, interface Swap: a thin adaptor over the swapfile core.
+// /org/remedy/Remedy1, interface Swap: decodes, hands to the request
+// pipeline, encodes; core/swapfile.h does the work.
 
-#include "authorizer.h"
 #include "bus/options.h"
-#include "core/swapfile.h"
-#include "jobs.h"
 #include "remedy-adaptor.h"
+#include "requests.h"
 #include "root.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -14,10 +13,10 @@
 
 namespace remedy {
 
-class SwapService final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Swap_adaptor> {
+class SwapAdaptor final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Swap_adaptor> {
 public:
-    SwapService(sdbus::IConnection& bus, Authorizer& authorizer, Jobs& jobs, const Root& root);
-    ~SwapService();
+    SwapAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root);
+    ~SwapAdaptor();
 
 private:
     void CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options) override;
@@ -28,18 +27,8 @@ private:
     uint64_t Total() override;
     uint64_t Used() override;
 
-    // Authorizes, then runs `work` as a job; replies with the job or an error.
-    void startJob(sdbus::Result<sdbus::ObjectPath>&& result, const std::string& operation, const std::string& path,
-                  std::vector<std::string> actions, bool interactive, bool dryRun, const std::string& what, Jobs::Work work);
-
-    // The job that runs `operation` (create or resize) for the request.
-    using Operation = Outcome (Swapfiles::*)(const SwapfileRequest&, const Progress&);
-    Jobs::Work work(const SwapfileRequest& request, Operation operation);
-
-    Authorizer& authorizer_;
-    Jobs& jobs_;
+    Requests& requests_;
     const Root& root_;
-    KernelSwapSystem kernel_;
 };
 
 } // namespace remedy

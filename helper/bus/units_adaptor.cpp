@@ -1,17 +1,14 @@
 #include "bus/units_adaptor.h"
 
-#include "core/trusted_path.h"
+#include "context.h"
+#include "core/unit_files.h"
 #include "core/unit_name.h"
 #include "core/units.h"
-#include "systemd.h"
+#include "polkit/actions.h"
 #include "version.h"
-
-#include <spdlog/spdlog.h>
 
 namespace remedy {
 namespace {
-
-const std::string kUnitAction = "org.remedy.unit.manage";
 
 ServiceSpec readServiceSpec(const std::string& name, const Options& options)
 {
@@ -59,173 +56,148 @@ UnitOptions readUnitOptions(const Options& options)
     return {{read.flag("dry-run"), read.flag("auth.interactive")}, read.flag("force")};
 }
 
+// What changing `unit` needs: the group's right for remedy's own services,
+// and more for anyone else's (a health check that restarts sshd, a memory
+// limit that starves dbus) or for replacing a file that is not remedy's.
+Ask unitAsk(const std::string& what, bool interactive, bool force = false)
+{
+    if (force)
+        return {{actions::kUnit, actions::kUnitAny}, {}, interactive, what};
+    return {{actions::kUnit}, {actions::kUnitAny}, interactive, what};
+}
+
+void requireManaged(const Caller& caller, int root, const std::string& unit)
+{
+    if (!caller.has(actions::kUnitAny) && !managesUnit(root, unit))
+        throw Error(ErrorKind::NotAuthorized, unit + " is not a service remedy manages; changing it needs " +
+                                                  std::string(actions::kUnitAny) + ", which is worth root");
+}
+
 } // namespace
 
-UnitsService::UnitsService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, Jobs& jobs, const Root& root)
-    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), authorizer_(authorizer), loop_(loop), jobs_(jobs), root_(root)
+UnitsAdaptor::UnitsAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), requests_(requests), root_(root)
 {
     registerAdaptor();
 }
 
-UnitsService::~UnitsService() { unregisterAdaptor(); }
+UnitsAdaptor::~UnitsAdaptor() { unregisterAdaptor(); }
 
-void UnitsService::startJob(JobResult&& result, const std::string& operation, const std::string& target, const ChangeOptions& change,
-                            const std::string& what, std::function<Outcome(Units&, bool dryRun, const Progress&)> work)
+JobCall UnitsAdaptor::unitJob(Ask ask, const std::string& operation, const std::string& target, bool dryRun, UnitWork work)
 {
-    jobs_.startAuthorized(authorizer_, currentSender(getObject()), {kUnitAction}, change.interactive, what, operation, target,
-                          change.dryRun, std::make_shared<JobResult>(std::move(result)),
-                          [this, work = std::move(work)](bool dryRun, const Progress& progress) {
-                              auto root = openRoot(root_.path);
-                              Systemd systemd;
-                              Units units(root.get(), systemd, kHealthProbePath);
-                              return work(units, dryRun, progress);
-                          });
+    return {std::move(ask), operation, target, dryRun,
+            [this, work = std::move(work)](const Caller& caller, bool dryRun, const Progress& progress) {
+                auto context = openContext(root_);
+                Units units(context.root.get(), context.systemd, kHealthProbePath, std::chrono::seconds(1), systemAccounts(), context.config);
+                return work(caller, context, units, dryRun, progress);
+            }};
 }
 
-void UnitsService::InstallService(JobResult&& result, std::string name, Options spec, Options options)
+void UnitsAdaptor::InstallService(JobResult&& result, std::string name, Options spec, Options options)
 {
-    ServiceSpec service;
-    UnitOptions unit;
-    if (!checkRequest(result, [&] {
-            service = readServiceSpec(name, spec);
-            unit = readUnitOptions(options);
-            validate(service);
-        }))
-        return;
-    bool force = unit.force;
-    startJob(std::move(result), "service-install", name, unit.change, "install service " + name,
-             [service, force](Units& units, bool dryRun, const Progress&) { return units.installService(service, force, dryRun); });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto service = readServiceSpec(name, spec);
+        auto unit = readUnitOptions(options);
+        validate(service);
+        return unitJob(unitAsk("install service " + name, unit.change.interactive, unit.force), "service-install", name,
+                       unit.change.dryRun, [service, force = unit.force](const Caller&, Context&, Units& units, bool dryRun, const Progress&) {
+                           return units.installService(service, force, dryRun);
+                       });
+    });
 }
 
-void UnitsService::startUnitJob(JobResult&& result, const std::string& name, const Options& options, const std::string& operation,
-                                const std::string& what, std::function<Outcome(Units&, bool force, bool dryRun)> work)
+void UnitsAdaptor::InstallUnit(JobResult&& result, std::string name, std::string content, Options options)
 {
-    UnitOptions unit;
-    if (!checkRequest(result, [&] {
-            unit = readUnitOptions(options);
-            validateServiceName(name);
-        }))
-        return;
-    startJob(std::move(result), operation, name, unit.change, what,
-             [force = unit.force, work = std::move(work)](Units& units, bool dryRun, const Progress&) { return work(units, force, dryRun); });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto unit = readUnitOptions(options);
+        validateServiceName(name);
+        // A unit file says who it runs as and what: root in disguise.
+        Ask ask{{actions::kUnitAny}, {}, unit.change.interactive, "install unit " + name};
+        return unitJob(std::move(ask), "unit-install", name, unit.change.dryRun,
+                       [name, content, force = unit.force](const Caller&, Context&, Units& units, bool dryRun, const Progress&) {
+                           return units.installUnit(name, content, force, dryRun);
+                       });
+    });
 }
 
-void UnitsService::InstallUnit(JobResult&& result, std::string name, std::string content, Options options)
+void UnitsAdaptor::RemoveUnit(JobResult&& result, std::string name, Options options)
 {
-    startUnitJob(std::move(result), name, options, "unit-install", "install unit " + name,
-                 [name, content](Units& units, bool force, bool dryRun) { return units.installUnit(name, content, force, dryRun); });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto unit = readUnitOptions(options);
+        validateServiceName(name);
+        return unitJob(unitAsk("remove unit " + name, unit.change.interactive, unit.force), "unit-remove", name, unit.change.dryRun,
+                       [name, force = unit.force](const Caller&, Context&, Units& units, bool dryRun, const Progress&) { return units.remove(name, force, dryRun); });
+    });
 }
 
-void UnitsService::RemoveUnit(JobResult&& result, std::string name, Options options)
+void UnitsAdaptor::InstallHealthcheck(JobResult&& result, std::string unit, std::string url, Options options)
 {
-    startUnitJob(std::move(result), name, options, "unit-remove", "remove unit " + name,
-                 [name](Units& units, bool force, bool dryRun) { return units.remove(name, force, dryRun); });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        OptionReader read(options, {"interval-sec", "timeout-sec", "failures", "dry-run", "auth.interactive"});
+        HealthcheckSpec spec{unit, url};
+        spec.intervalSec = read.uint32("interval-sec").value_or(spec.intervalSec);
+        spec.timeoutSec = read.uint32("timeout-sec").value_or(spec.timeoutSec);
+        spec.failures = read.uint32("failures").value_or(spec.failures);
+        validate(spec);
+        auto ask = unitAsk("install a health check of " + unit + " (" + url + ")", read.flag("auth.interactive"));
+        return unitJob(std::move(ask), "health-install", unit, read.flag("dry-run"),
+                            [spec](const Caller& caller, Context& context, Units& units, bool dryRun, const Progress&) {
+                                requireManaged(caller, context.root.get(), spec.unit);
+                                return units.installHealthcheck(spec, dryRun);
+                            });
+    });
 }
 
-void UnitsService::InstallHealthcheck(JobResult&& result, std::string unit, std::string url, Options options)
+void UnitsAdaptor::RemoveHealthcheck(JobResult&& result, std::string unit, Options options)
 {
-    HealthcheckSpec spec{unit, url};
-    ChangeOptions change;
-    if (!checkRequest(result, [&] {
-            OptionReader read(options, {"interval-sec", "timeout-sec", "failures", "dry-run", "auth.interactive"});
-            spec.intervalSec = read.uint32("interval-sec").value_or(spec.intervalSec);
-            spec.timeoutSec = read.uint32("timeout-sec").value_or(spec.timeoutSec);
-            spec.failures = read.uint32("failures").value_or(spec.failures);
-            change = {read.flag("dry-run"), read.flag("auth.interactive")};
-            validate(spec);
-        }))
-        return;
-    startJob(std::move(result), "health-install", unit, change, "install a health check of " + unit + " (" + url + ")",
-             [spec](Units& units, bool dryRun, const Progress&) { return units.installHealthcheck(spec, dryRun); });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        validateServiceName(unit);
+        return unitJob({{actions::kUnit}, {}, change.interactive, "remove the health check of " + unit}, "health-remove", unit,
+                       change.dryRun, [unit](const Caller&, Context&, Units& units, bool dryRun, const Progress&) { return units.removeHealthcheck(unit, dryRun); });
+    });
 }
 
-void UnitsService::RemoveHealthcheck(JobResult&& result, std::string unit, Options options)
+void UnitsAdaptor::VerifyRestart(JobResult&& result, std::string unit, Options options)
 {
-    ChangeOptions change;
-    if (!checkRequest(result, [&] {
-            change = readChangeOptions(options);
-            validateServiceName(unit);
-        }))
-        return;
-    startJob(std::move(result), "health-remove", unit, change, "remove the health check of " + unit,
-             [unit](Units& units, bool dryRun, const Progress&) { return units.removeHealthcheck(unit, dryRun); });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        OptionReader read(options, {"timeout-sec", "dry-run", "auth.interactive"});
+        auto timeout = std::chrono::seconds(read.uint32("timeout-sec").value_or(60));
+        validateServiceName(unit);
+        return unitJob(unitAsk("verify that " + unit + " restarts", read.flag("auth.interactive")), "verify-restart", unit,
+                       read.flag("dry-run"), [unit, timeout](const Caller& caller, Context& context, Units&, bool dryRun, const Progress& progress) {
+                           requireManaged(caller, context.root.get(), unit);
+                           return verifyRestart(context.systemd, unit, timeout, dryRun, progress);
+                       });
+    });
 }
 
-void UnitsService::VerifyRestart(JobResult&& result, std::string unit, Options options)
+void UnitsAdaptor::InstallMetricsTimer(JobResult&& result, std::string directory, Options options)
 {
-    ChangeOptions change;
-    std::chrono::seconds timeout(60);
-    if (!checkRequest(result, [&] {
-            OptionReader read(options, {"timeout-sec", "dry-run", "auth.interactive"});
-            timeout = std::chrono::seconds(read.uint32("timeout-sec").value_or(60));
-            change = {read.flag("dry-run"), read.flag("auth.interactive")};
-            validateServiceName(unit);
-        }))
-        return;
-    startJob(std::move(result), "verify-restart", unit, change, "verify that " + unit + " restarts",
-             [unit, timeout](Units&, bool dryRun, const Progress& progress) {
-                 Systemd systemd;
-                 return verifyRestart(systemd, unit, timeout, dryRun, progress);
-             });
+    requests_.job(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        if (directory.empty())
+            directory = "/var/lib/prometheus/node-exporter";
+        renderMetricsService(directory, kRemedyctlPath, root_.config);  // checks the directory
+        return unitJob({{actions::kUnit}, {}, change.interactive, "install the metrics timer (" + directory + ")"}, "metrics-install",
+                       "remedy-metrics.service", change.dryRun, [directory](const Caller&, Context&, Units& units, bool dryRun, const Progress&) {
+                           return units.installMetrics(directory, kRemedyctlPath, dryRun);
+                       });
+    });
 }
 
-void UnitsService::InstallMetricsTimer(JobResult&& result, std::string directory, Options options)
+void UnitsAdaptor::SetMemoryLimits(sdbus::Result<bool>&& result, std::string unit, uint64_t max, uint64_t high, Options options)
 {
-    ChangeOptions change;
-    if (directory.empty())
-        directory = "/var/lib/prometheus/node-exporter";
-    if (!checkRequest(result, [&] {
-            change = readChangeOptions(options);
-            renderMetricsService(directory, kRemedyctlPath);  // checks the directory
-        }))
-        return;
-    startJob(std::move(result), "metrics-install", "remedy-metrics.service", change, "install the metrics timer (" + directory + ")",
-             [directory](Units& units, bool dryRun, const Progress&) { return units.installMetrics(directory, kRemedyctlPath, dryRun); });
-}
-
-void UnitsService::SetMemoryLimits(sdbus::Result<bool>&& result, std::string unit, uint64_t max, uint64_t high, Options options)
-{
-    ChangeOptions change;
-    if (!checkRequest(result, [&] {
-            change = readChangeOptions(options);
-            validateServiceName(unit);
-            if (max == 0 && high == 0)
-                throw toBusError(ErrorKind::InvalidArgument, "give a memory limit to set: max, high or both");
-        }))
-        return;
-    bool dryRun = change.dryRun;
-    bool interactive = change.interactive;
-    auto reply = std::make_shared<sdbus::Result<bool>>(std::move(result));
-    auto what = "set memory limits of " + unit;
-    authorizer_.check(
-        currentSender(getObject()), {kUnitAction}, interactive, what,
-        [this, reply, unit, max, high, dryRun, what] {
-            loop_.runExclusive<Attempt<bool>>(
-                [unit, max, high, dryRun] {
-                    return attempt<bool>([&] {
-                        Systemd systemd;
-                        auto current = systemd.memoryLimits(unit);
-                        auto wanted = current;
-                        if (max != 0)
-                            wanted.max = max;
-                        if (high != 0)
-                            wanted.high = high;
-                        bool changed = wanted.max != current.max || wanted.high != current.high;
-                        if (changed && !dryRun)
-                            systemd.setMemoryLimits(unit, wanted);
-                        return changed;
-                    });
-                },
-                [reply, what, dryRun](Attempt<bool> outcome) {
-                    if (!outcome.value) {
-                        reply->returnError(sdbus::Error(outcome.errorName, outcome.message));
-                        return;
-                    }
-                    spdlog::info("{}: {}", what, dryRun ? "dry run, nothing changed" : *outcome.value ? "changed" : "unchanged");
-                    reply->returnResults(*outcome.value);
-                });
-        },
-        [reply](const sdbus::Error& error) { reply->returnError(error); });
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        auto change = readChangeOptions(options);
+        validateServiceName(unit);
+        return Call<bool>{unitAsk("set memory limits of " + unit, change.interactive), Lane::Change,
+                          [this, unit, max, high, dryRun = change.dryRun](const Caller& caller) {
+                              auto context = openContext(root_);
+                              requireManaged(caller, context.root.get(), unit);
+                              return setMemoryLimits(context.systemd, unit, max, high, dryRun).changed;
+                          }};
+    });
 }
 
 } // namespace remedy

@@ -1,12 +1,10 @@
 #pragma once
-// /org/remedy/Remedy1, interface Units: a thin adaptor; core/units.h and
-// systemd do the work.
+// /org/remedy/Remedy1, interface Units: decodes, hands to the request
+// pipeline, encodes; core/units.h and systemd do the work.
 
-#include "authorizer.h"
 #include "bus/options.h"
-#include "event_loop.h"
-#include "jobs.h"
 #include "remedy-adaptor.h"
+#include "requests.h"
 #include "root.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -14,14 +12,16 @@
 namespace remedy {
 
 class Units;
+struct Context;
 
-class UnitsService final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Units_adaptor> {
+class UnitsAdaptor final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Units_adaptor> {
 public:
-    UnitsService(sdbus::IConnection& bus, Authorizer& authorizer, EventLoop& loop, Jobs& jobs, const Root& root);
-    ~UnitsService();
+    UnitsAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root);
+    ~UnitsAdaptor();
 
 private:
     using JobResult = sdbus::Result<sdbus::ObjectPath>;
+    using UnitWork = std::function<Outcome(const Caller&, Context&, Units&, bool dryRun, const Progress&)>;
 
     void SetMemoryLimits(sdbus::Result<bool>&& result, std::string unit, uint64_t max, uint64_t high, Options options) override;
     void InstallService(JobResult&& result, std::string name, Options spec, Options options) override;
@@ -32,17 +32,10 @@ private:
     void VerifyRestart(JobResult&& result, std::string unit, Options options) override;
     void InstallMetricsTimer(JobResult&& result, std::string directory, Options options) override;
 
-    // Checks the name and the force/dry-run/auth.interactive options, then startJob().
-    void startUnitJob(JobResult&& result, const std::string& name, const Options& options, const std::string& operation,
-                      const std::string& what, std::function<Outcome(Units&, bool force, bool dryRun)> work);
+    // A job that runs `work` with core/units.h's Units on `target`.
+    JobCall unitJob(Ask ask, const std::string& operation, const std::string& target, bool dryRun, UnitWork work);
 
-    // Runs `work` with core/units.h's Units as a job on `target`.
-    void startJob(JobResult&& result, const std::string& operation, const std::string& target, const ChangeOptions& change,
-                  const std::string& what, std::function<Outcome(Units&, bool dryRun, const Progress&)> work);
-
-    Authorizer& authorizer_;
-    EventLoop& loop_;
-    Jobs& jobs_;
+    Requests& requests_;
     const Root& root_;
 };
 

@@ -142,21 +142,24 @@ TEST_P(CallerMatrix, SetLogLevelThroughRemedyctlOnlyWhenAuthorized)
     } else {
         EXPECT_EQ(got.exitCode, 4) << got.err;
         EXPECT_NE(got.err.find("org.remedy.manage"), std::string::npos) << got.err;
-        EXPECT_NE(got.err.find("group 'remedy'"), std::string::npos) << got.err;
+        EXPECT_NE(got.err.find("an administrator can grant it"), std::string::npos) << got.err;
         EXPECT_EQ(logLevel(), "s \"info\"\n");
     }
 }
 
-TEST_P(CallerMatrix, SetLogLevelPropertyOnlyWhenAuthorized)
+// A property write cannot wait for polkit, so it is root's (as systemd's
+// own LogControl1); others are pointed at SetLogLevel.
+TEST_P(CallerMatrix, SetLogLevelPropertyOnlyAsRoot)
 {
     resetLogLevel();
     auto got = busctl(user(), {"set-property", kBusName, kLogControlPath, kLogControl, "LogLevel", "s", "warning"});
-    if (authorized()) {
+    if (GetParam() == Caller::Root) {
         EXPECT_EQ(got.exitCode, 0) << got.err;
         EXPECT_EQ(logLevel(), "s \"warning\"\n");
     } else {
         EXPECT_NE(got.exitCode, 0);
-        EXPECT_NE(got.err.find("not authorized for org.remedy.manage"), std::string::npos) << got.err;
+        EXPECT_NE(got.err.find("only root may set this property"), std::string::npos) << got.err;
+        EXPECT_NE(got.err.find("SetLogLevel"), std::string::npos) << got.err;
         EXPECT_EQ(logLevel(), "s \"info\"\n");
     }
 }
@@ -256,12 +259,15 @@ TEST(Reachability, MissingBusIsReportedPlainlyWithExitThree)
     EXPECT_NE(got.err.find("cannot reach remedyd"), std::string::npos) << got.err;
 }
 
+// The outsider could be let through with an administrator's password
+// (auth_admin), so remedyd says so, as udisks does: a client knows to start
+// an agent and ask again, and a script learns a person could do it.
 TEST(Reachability, JsonErrorsCarryTheErrorName)
 {
     auto got = runAs(userName(Caller::Outsider), {remedyctl(), "--json", "--no-ask-password", "log-level", "crit"});
     EXPECT_EQ(got.exitCode, 4);
     auto doc = nlohmann::json::parse(got.out);
-    EXPECT_EQ(doc["error"], "org.remedy.Remedy1.Error.NotAuthorized");
+    EXPECT_EQ(doc["error"], "org.remedy.Remedy1.Error.NotAuthorizedCanObtain");
 }
 
 TEST(Idempotence, SettingTheCurrentLevelReportsNoChange)
@@ -343,7 +349,7 @@ TEST(CancelledAuth, InteractiveCallersBeyondSixteenAreToldToRetry)
         }));
     std::this_thread::sleep_for(std::chrono::seconds(2));  // all sixteen agents are asking by then
     // A seventeenth who could be asked for a password is told to retry...
-    auto refused = runOnTerminal(onTerminal(userName(Caller::Member), "log-level notice"), "never shown", "");
+    auto refused = runOnTerminal(onTerminal(requireEnv("REMEDY_PASSWORD_USER"), "log-level notice"), "never shown", "");
     EXPECT_EQ(refused.exitCode, 1) << refused.out;
     EXPECT_NE(refused.out.find("too many requests"), std::string::npos) << refused.out;
     EXPECT_EQ(logLevel(), "s \"info\"\n");

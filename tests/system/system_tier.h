@@ -45,6 +45,11 @@ public:
                           ">/etc/systemd/system/remedyd.service.d/idle.conf && systemctl daemon-reload"})
                       .exitCode,
                   0);
+        // The administrator allows swapfiles on the swap disk, as remedyd(8) says.
+        ASSERT_EQ(inside({"sh", "-c",
+                          "mkdir -p /etc/remedy && printf 'swapfile_places = /swapfile /srv/swap/\\n' >/etc/remedy/remedyd.conf"})
+                      .exitCode,
+                  0);
     }
 
     void TearDown() override

@@ -20,7 +20,7 @@ protected:
     void SetUp() override
     {
         // The backend's own account and a page it serves, as on the seed's box.
-        inside({"useradd", "--system", "--no-create-home", "kontali"});
+        inside({"useradd", "--no-create-home", "kontali"});
         ASSERT_EQ(inside({"sh", "-c", "mkdir -p /srv/kontali && echo ok >/srv/kontali/health && chmod -R a+rX /srv/kontali"}).exitCode, 0);
     }
 
@@ -181,7 +181,13 @@ TEST_F(Units, ARawUnitFileIsVerifiedInstalledAndRemovedWithoutATrace)
                       ">/tmp/seed/kontali-web.service && chmod a+r /tmp/seed/kontali-web.service"})
                   .exitCode,
               0);
-    auto installed = member({"--json", "unit", "install", "/tmp/seed/kontali-web.service"});
+    // A raw unit says who it runs as: root in disguise, so the group is
+    // refused and an administrator installs it; it is remedy's then.
+    auto refused = member({"unit", "install", "/tmp/seed/kontali-web.service"});
+    EXPECT_EQ(refused.exitCode, 4) << refused.err;
+    EXPECT_NE(refused.err.find("org.remedy.unit.manage-any"), std::string::npos) << refused.err;
+    EXPECT_EQ(systemFiles(), before);
+    auto installed = inside({"remedyctl", "--json", "unit", "install", "/tmp/seed/kontali-web.service"});
     ASSERT_EQ(installed.exitCode, 0) << installed.err;
     EXPECT_EQ(show("kontali-web.service", "ActiveState"), "active");
     EXPECT_EQ(inside({"head", "-c", "19", "/etc/systemd/system/kontali-web.service"}).out, "# Managed by remedy");
@@ -209,11 +215,17 @@ TEST_F(Units, BadRequestsAreRefusedWithAClearErrorAndNothingWritten)
                   .exitCode,
               0);
     auto before = systemFiles();
-    auto refused = [&](std::vector<std::string> argv, int code, const std::string& says) {
-        auto got = member(argv);
+    auto refusedFor = [&](bool asRoot, std::vector<std::string> argv, int code, const std::string& says) {
+        if (asRoot)
+            argv.insert(argv.begin(), "remedyctl");
+        auto got = asRoot ? inside(argv) : member(argv);
         EXPECT_EQ(got.exitCode, code) << argv[1] << " " << argv.back() << ": " << got.err;
         EXPECT_NE(got.err.find(says), std::string::npos) << got.err;
     };
+    auto refused = [&](std::vector<std::string> argv, int code, const std::string& says) { refusedFor(false, argv, code, says); };
+    // Raw units and units remedy does not manage are an administrator's:
+    // the group is refused before anything is looked at, root gets the checks.
+    auto refusedToRoot = [&](std::vector<std::string> argv, int code, const std::string& says) { refusedFor(true, argv, code, says); };
     std::vector<std::string> badNames = {"../x.service", "a b.service", "foo", "", std::string(300, 'a') + ".service",
                                          "dbus.service", "systemd-journald.service", "remedyd.service", "polkit.service"};
     for (const auto& name : badNames) {
@@ -230,13 +242,16 @@ TEST_F(Units, BadRequestsAreRefusedWithAClearErrorAndNothingWritten)
     refused({"service", "create", "app.service", "--user", "kontali", "--log-rotate", "--", "/bin/sleep", "1"}, 2, "logs-directory");
     refused({"service", "create", "admins-own.service", "--user", "kontali", "--", "/bin/sleep", "1"}, 2, "did not write");
     refused({"unit", "remove", "admins-own.service"}, 2, "did not write");
-    refused({"unit", "install", "/tmp/rejected.service"}, 2, "systemd-analyze verify");
-    refused({"unit", "install", "/tmp/nul.service"}, 2, "NUL");  // D-Bus cannot carry it: remedyctl refuses
-    refused({"unit", "install", "/tmp/huge.service"}, 2, "64 KiB");
+    refused({"unit", "install", "/tmp/rejected.service"}, 4, "org.remedy.unit.manage-any");
+    refusedToRoot({"unit", "install", "/tmp/rejected.service"}, 2, "systemd-analyze verify");
+    refusedToRoot({"unit", "install", "/tmp/nul.service"}, 2, "NUL");  // D-Bus cannot carry it: remedyctl refuses
+    refusedToRoot({"unit", "install", "/tmp/huge.service"}, 2, "64 KiB");
     refused({"health", "add", "admins-own.service", "--url", "ftp://127.0.0.1/"}, 2, "http");
-    refused({"health", "add", "no-such.service", "--url", "http://127.0.0.1/"}, 2, "no-such.service");
-    refused({"verify-restart", "admins-own.service"}, 2, "Restart=no");
-    refused({"verify-restart", "no-such.service"}, 2, "no-such.service");
+    refused({"health", "add", "admins-own.service", "--url", "http://127.0.0.1/"}, 4, "not a service remedy manages");
+    refusedToRoot({"health", "add", "no-such.service", "--url", "http://127.0.0.1/"}, 2, "no-such.service");
+    refused({"verify-restart", "admins-own.service"}, 4, "not a service remedy manages");
+    refusedToRoot({"verify-restart", "admins-own.service"}, 2, "Restart=no");
+    refusedToRoot({"verify-restart", "no-such.service"}, 2, "no-such.service");
 
     auto outsider = insideAs("remedy-outsider", {"remedyctl", "--no-ask-password", "service", "create", "app.service", "--user", "kontali",
                                                  "--", "/bin/sleep", "infinity"});

@@ -1,13 +1,18 @@
 #include "core/diagnosis.h"
+#include "core/gather.h"
 #include "core/oom.h"
 #include "core/processes.h"
 #include "core/proc.h"
+#include "fake_host.h"
+#include "fake_systemd.h"
 
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 using namespace remedy;
+using remedy::test::FakeHost;
+using remedy::test::FakeSystemd;
 
 namespace {
 
@@ -15,8 +20,8 @@ namespace {
 // over a 64 MiB memory cgroup limit (80 records, trimmed by nothing).
 std::string capturedCgroupKill() { return readFile(REMEDY_SOURCE_DIR "/tests/unit/data/kmsg-memcg-oom.txt"); }
 
-// A global kill, in the kernel's format (mm/oom_kill.c, 6.x): the seed's
-// backend, in its unit's cgroup.
+// A global kill, in the kernel's format (mm/oom_kill.c, 6.x): the
+// incident's backend, in its unit's cgroup.
 constexpr const char* kGlobalKill =
     "4,2210,88123456789,-;uvicorn invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n"
     "6,2290,88123499001,-;oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,"
@@ -150,4 +155,70 @@ TEST(Diagnosis, WithheldKernelLogIsSaidNotHidden)
     EXPECT_EQ(doc["withheld"].size(), 1U);
     EXPECT_TRUE(doc["findings"].empty());
     EXPECT_EQ(doc["swap"]["total"], 2ULL << 30);
+}
+
+namespace {
+
+UnitState loaded(const std::string& restart, std::uint32_t restarts = 0)
+{
+    UnitState state{"loaded", "active", "running"};
+    state.result = "success";
+    state.restart = restart;
+    state.nRestarts = restarts;
+    return state;
+}
+
+class DiagnosisReport : public testing::Test {
+protected:
+    nlohmann::json report(const std::string& withheld = "") { return nlohmann::json::parse(diagnosisReport(host_, systemd_, withheld)); }
+
+    FakeHost host_;
+    FakeSystemd systemd_;
+};
+
+} // namespace
+
+TEST_F(DiagnosisReport, AUnitTheKernelLogNamesInAKillIsReportedWithWhatItLacks)
+{
+    host_.kmsg = kGlobalKill;
+    host_.processList = {{1, "uvicorn", 100, "kontali-backend.service"}, {2, "uvicorn", 200, "kontali-backend.service"}};
+    systemd_.units["kontali-backend.service"] = loaded("no");
+    systemd_.units["quiet.service"] = loaded("always");
+    systemd_.units["restarted.service"] = loaded("always", 3);
+    systemd_.units["remedy-health-restarted.timer"] = {"loaded", "active", "waiting"};
+    auto doc = report();
+    ASSERT_EQ(doc["oom_kills"].size(), 1U);
+    EXPECT_EQ(doc["oom_kills"][0]["time"], "2026-02-08T22:02:03Z") << "boot plus the kernel's stamp";
+    ASSERT_EQ(doc["units"].size(), 2U) << doc["units"].dump() << ": quiet.service was neither killed nor restarted";
+    EXPECT_EQ(doc["units"][0]["unit"], "kontali-backend.service");
+    EXPECT_FALSE(doc["units"][0]["health_check"].get<bool>());
+    EXPECT_EQ(doc["units"][1]["unit"], "restarted.service");
+    EXPECT_TRUE(doc["units"][1]["health_check"].get<bool>());
+    auto findings = doc["findings"].dump();
+    EXPECT_NE(findings.find("kontali-backend.service has no restart policy (Restart=no)"), std::string::npos) << findings;
+    EXPECT_EQ(doc["processes"][0]["processes"], 2);
+    EXPECT_TRUE(doc["pressure"].is_null()) << "a kernel without PSI";
+    EXPECT_TRUE(doc["withheld"].empty());
+    EXPECT_TRUE(doc["unavailable"].empty());
+}
+
+TEST_F(DiagnosisReport, AWithheldCallerGetsNoKillsAndTheReason)
+{
+    host_.kmsg = kGlobalKill;
+    systemd_.units["kontali-backend.service"] = loaded("no");
+    const std::string reason = "OOM kills: reading the kernel log needs polkit action org.remedy.diagnose";
+    auto doc = report(reason);
+    EXPECT_EQ(host_.kmsgReads, 0) << "the kernel log was read for a caller who may not read it";
+    EXPECT_TRUE(doc["oom_kills"].is_null());
+    EXPECT_EQ(doc["withheld"], nlohmann::json::array({reason}));
+    EXPECT_TRUE(doc["units"].empty()) << "only the withheld log names the unit";
+    EXPECT_EQ(doc["memory"]["total"], 8ULL << 30) << "the rest of the report is there";
+}
+
+TEST_F(DiagnosisReport, AKernelLogThatCannotBeReadIsSaidNotHidden)
+{
+    host_.kmsgReadable = false;
+    auto doc = report();
+    EXPECT_TRUE(doc["oom_kills"].is_null());
+    EXPECT_EQ(doc["withheld"], nlohmann::json::array({"OOM kills: cannot open /dev/kmsg: Operation not permitted"}));
 }

@@ -1,4 +1,5 @@
-// The fstab on disk: backups, and what a writer killed at any moment leaves.
+// The fstab on disk: edits, backups, and what a writer killed at any moment
+// leaves.
 
 #include "core/error.h"
 #include "core/fstab_file.h"
@@ -48,6 +49,20 @@ TEST_F(FstabOnDisk, KeepsTheTenNewestBackups)
         EXPECT_TRUE(text == kOld || text == kNew) << entry.path();
     }
     EXPECT_EQ(backups, static_cast<std::size_t>(FstabFile::kBackups));
+}
+
+TEST_F(FstabOnDisk, AnEditIsWrittenOnceAndADryRunWritesNothing)
+{
+    auto add = [](const Fstab& fstab) { return fstab.withEntry({"/swapfile", "none", "swap", "defaults", 0, 0, 0}); };
+    EXPECT_TRUE(editFstab(rootFd_.get(), add, true));
+    EXPECT_EQ(read("etc/fstab"), kOld);
+    EXPECT_FALSE(exists("var/backups/remedy"));
+    EXPECT_TRUE(editFstab(rootFd_.get(), add, false));
+    EXPECT_EQ(read("etc/fstab"), kNew);
+    EXPECT_FALSE(editFstab(rootFd_.get(), add, false)) << "the entry is there already";
+    EXPECT_TRUE(editFstab(rootFd_.get(), [](const Fstab& fstab) { return fstab.withoutEntry("/swapfile"); }, false));
+    EXPECT_EQ(read("etc/fstab"), kOld);
+    EXPECT_EQ(std::distance(fs::directory_iterator(root_ / "var/backups/remedy"), fs::directory_iterator()), 2) << "one backup a write";
 }
 
 TEST_F(FstabOnDisk, RefusesToWriteOverAChangeMadeMeanwhile)

@@ -143,3 +143,137 @@ TEST(Fstab, GeneralEntriesAreIdentifiedByMountPoint)
     ASSERT_TRUE(fstab.find("/data").has_value());
     EXPECT_EQ(fstab.find("/data")->source, "/dev/vdb1");
 }
+
+namespace {
+
+std::string refusalOf(const FstabEntry& entry, const std::string& text = "")
+{
+    try {
+        Fstab::parse(text).withEntry(entry);
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument) << error.what();
+        return error.what();
+    }
+    return "accepted";
+}
+
+} // namespace
+
+TEST(Fstab, RefusesEachBadFieldByName)
+{
+    const FstabEntry good{"/dev/vdb1", "/data", "ext4", "defaults", 0, 2, 0};
+    auto with = [&](auto change) {
+        auto entry = good;
+        change(entry);
+        return refusalOf(entry);
+    };
+    EXPECT_EQ(with([](FstabEntry&) {}), "accepted");
+    // Empty: the other fields would shift into its place.
+    EXPECT_EQ(with([](FstabEntry& e) { e.source.clear(); }), "fstab source is empty");
+    EXPECT_EQ(with([](FstabEntry& e) { e.target.clear(); }), "fstab target is empty");
+    EXPECT_EQ(with([](FstabEntry& e) { e.fstype.clear(); }), "fstab type is empty");
+    EXPECT_EQ(with([](FstabEntry& e) { e.options.clear(); }), "fstab options is empty");
+    // A leading '#' would make the whole line a comment: the entry would vanish.
+    EXPECT_NE(with([](FstabEntry& e) { e.source = "#/dev/vdb1"; }).find("fstab source '#/dev/vdb1' starts with '#'"), std::string::npos);
+    EXPECT_NE(with([](FstabEntry& e) { e.target = "#data"; }).find("fstab target '#data' starts with '#'"), std::string::npos);
+    EXPECT_NE(with([](FstabEntry& e) { e.fstype = "#"; }).find("fstab type '#' starts with '#'"), std::string::npos);
+    EXPECT_NE(with([](FstabEntry& e) { e.options = "#defaults"; }).find("fstab options '#defaults' starts with '#'"), std::string::npos);
+    // Control characters, a newline above all, in any field.
+    for (const char* bad : {"\n", "\r", "\t", "\x7f", "\x01"}) {
+        EXPECT_NE(with([&](FstabEntry& e) { e.source += bad; }).find("fstab source has a control character"), std::string::npos);
+        EXPECT_NE(with([&](FstabEntry& e) { e.target += bad; }).find("fstab target has a control character"), std::string::npos);
+        EXPECT_NE(with([&](FstabEntry& e) { e.fstype += bad; }).find("fstab type has a control character"), std::string::npos);
+        EXPECT_NE(with([&](FstabEntry& e) { e.options += bad; }).find("fstab options has a control character"), std::string::npos);
+    }
+    EXPECT_NE(with([](FstabEntry& e) { e.source = std::string("/dev/vdb\0x", 10); }).find("control character"), std::string::npos);
+    // Lengths: at the bound accepted, one beyond refused.
+    EXPECT_EQ(with([](FstabEntry& e) { e.source = "/" + std::string(4095, 's'); }), "accepted");
+    EXPECT_EQ(with([](FstabEntry& e) { e.source = "/" + std::string(4096, 's'); }), "fstab source is longer than 4096 bytes");
+    EXPECT_EQ(with([](FstabEntry& e) { e.target = "/" + std::string(4095, 't'); }), "accepted");
+    EXPECT_EQ(with([](FstabEntry& e) { e.target = "/" + std::string(4096, 't'); }), "fstab target is longer than 4096 bytes");
+    EXPECT_EQ(with([](FstabEntry& e) { e.fstype = std::string(64, 'x'); }), "accepted");
+    EXPECT_EQ(with([](FstabEntry& e) { e.fstype = std::string(65, 'x'); }), "fstab type is longer than 64 bytes");
+    EXPECT_EQ(with([](FstabEntry& e) { e.options = "x=" + std::string(4094, 'o'); }), "accepted");
+    EXPECT_EQ(with([](FstabEntry& e) { e.options = "x=" + std::string(4095, 'o'); }), "fstab options is longer than 4096 bytes");
+    // Mount points: absolute, without "." or "..".
+    for (const char* target : {"data", "./data", "/data/../etc", "/data/.", "/./data", "/.."})
+        EXPECT_NE(with([&](FstabEntry& e) { e.target = target; }), "accepted") << target;
+    EXPECT_NE(with([](FstabEntry& e) { e.target = "/mnt/../etc"; }).find("has a '..' component"), std::string::npos);
+    EXPECT_EQ(with([](FstabEntry& e) { e.target = "/mnt/..data"; }), "accepted") << "a name, not a component";
+}
+
+TEST(Fstab, AHashInsideAFieldStaysInTheField)
+{
+    auto text = *Fstab::parse("").withEntry({"/dev/disk/by-label/a#b", "/mnt/c#d", "ext4", "defaults", 0, 0, 0});
+    auto fstab = Fstab::parse(text);
+    ASSERT_EQ(fstab.entries().size(), 1U) << text;
+    EXPECT_EQ(fstab.entries()[0].source, "/dev/disk/by-label/a#b");
+    EXPECT_EQ(fstab.entries()[0].target, "/mnt/c#d");
+}
+
+TEST(Fstab, MountPointsAreComparedAndWrittenNormalized)
+{
+    EXPECT_EQ(normalizePath("/mnt/x/"), "/mnt/x");
+    EXPECT_EQ(normalizePath("//mnt//x//"), "/mnt/x");
+    EXPECT_EQ(normalizePath("/"), "/");
+    EXPECT_EQ(normalizePath("///"), "/");
+    EXPECT_EQ(normalizePath("none"), "none");
+    EXPECT_EQ(normalizePath("UUID=x/"), "UUID=x/");
+
+    FstabEntry data{"tmpfs", "/mnt/x/", "tmpfs", "size=1M", 0, 0, 0};
+    auto text = *Fstab::parse("").withEntry(data);
+    EXPECT_EQ(text, "tmpfs /mnt/x tmpfs size=1M 0 0\n");
+    auto fstab = Fstab::parse(text);
+    data.target = "//mnt//x";
+    EXPECT_FALSE(fstab.withEntry(data).has_value()) << "the same entry, spelled otherwise";
+    data.options = "size=2M";
+    EXPECT_THROW(fstab.withEntry(data), Error) << "another entry for the same mount point";
+    EXPECT_TRUE(fstab.find("/mnt/x/").has_value());
+    EXPECT_EQ(*fstab.withoutEntry("//mnt/x/"), "");
+
+    // A hand-written trailing slash is the same mount point.
+    auto hand = Fstab::parse("tmpfs /mnt/y/ tmpfs defaults 0 0\n");
+    EXPECT_THROW(hand.withEntry({"/dev/vdb", "/mnt/y", "ext4", "defaults", 0, 0, 0}), Error);
+    EXPECT_EQ(*hand.withoutEntry("/mnt/y"), "");
+
+    // A swap entry is its source; a network source keeps its "//".
+    EXPECT_EQ(*Fstab::parse("").withEntry({"//swapfile", "none", "swap", "defaults", 0, 0, 0}), "/swapfile none swap defaults 0 0\n");
+    EXPECT_EQ(*Fstab::parse("").withEntry({"//server/share", "/mnt/share", "cifs", "guest", 0, 0, 0}),
+              "//server/share /mnt/share cifs guest 0 0\n");
+}
+
+TEST(Fstab, AnAmbiguousRemovalIsRefusedNamingEveryLine)
+{
+    const std::string two = "# two for one\n/dev/vdb1 /data ext4 defaults 0 2\ntmpfs /tmp tmpfs defaults 0 0\n/dev/vdc1 /data/ xfs defaults 0 2\n";
+    try {
+        Fstab::parse(two).withoutEntry("/data");
+        FAIL() << "one of two entries was removed";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument);
+        EXPECT_NE(std::string(error.what()).find("fstab lines 2 and 4 both have an entry for /data"), std::string::npos) << error.what();
+    }
+    const std::string three = "/swapfile none swap defaults 0 0\n/swapfile none swap pri=1 0 0\n\n//swapfile none swap pri=2 0 0\n";
+    try {
+        Fstab::parse(three).withoutEntry("/swapfile");
+        FAIL() << "one of three entries was removed";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("fstab lines 1, 2 and 4 all have an entry for /swapfile"), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(*Fstab::parse(two).withoutEntry("/tmp"), "# two for one\n/dev/vdb1 /data ext4 defaults 0 2\n/dev/vdc1 /data/ xfs defaults 0 2\n")
+        << "an entry that is not ambiguous still goes";
+}
+
+TEST(Fstab, NeverGrowsBeyondOneMebibyte)
+{
+    // Comment lines up to just below the bound: one more entry is refused.
+    std::string big;
+    while (big.size() < kMaxFstabSize - 20)
+        big += "# " + std::string(1000, 'x') + "\n";
+    big.resize(kMaxFstabSize - 20);
+    big += "\n";
+    auto entry = FstabEntry{"/swapfile", "none", "swap", "defaults", 0, 0, 0};
+    EXPECT_NE(refusalOf(entry, big).find("fstab would grow beyond 1024 KiB"), std::string::npos) << refusalOf(entry, big).substr(0, 200);
+    big.resize(kMaxFstabSize - 40);
+    big += "\n";
+    EXPECT_EQ(refusalOf(entry, big), "accepted") << "33 bytes fit";
+}

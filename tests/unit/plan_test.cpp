@@ -6,6 +6,7 @@
 #include "core/plan.h"
 #include "core/plan_runner.h"
 #include "core/trusted_path.h"
+#include "fake_accounts.h"
 #include "fake_systemd.h"
 #include "scratch_root.h"
 
@@ -37,7 +38,7 @@ std::string refusal(const std::string& text)
     return "accepted";
 }
 
-const std::string kService = R"({"name": "app.service", "user": "nobody", "exec_start": ["/usr/bin/app"]})";
+const std::string kService = R"({"name": "app.service", "user": "app", "exec_start": ["/usr/bin/app"]})";
 
 TEST(PlanParser, ReadsTheIncidentExample)
 {
@@ -70,10 +71,10 @@ TEST(PlanParser, RefusesMalformedPlansNamingTheField)
     EXPECT_NE(refusal(R"({"version": 1, "swap": {"size": "lots"}})").find("swap.size:"), std::string::npos);
     EXPECT_NE(refusal(R"({"version": 1, "swap": {"size": "2G", "persist": "yes"}})").find("swap.persist: must be true or false"),
               std::string::npos);
-    EXPECT_NE(refusal(R"({"version": 1, "services": [{"name": "app.service", "user": "nobody", "exec_start": ["/usr/bin/app"], "memory_max": "1K"}]})")
+    EXPECT_NE(refusal(R"({"version": 1, "services": [{"name": "app.service", "user": "app", "exec_start": ["/usr/bin/app"], "memory_max": "1K"}]})")
                   .find("services[0]: memory-max"),
               std::string::npos);
-    EXPECT_NE(refusal(R"({"version": 1, "services": [{"name": "../x.service", "user": "nobody", "exec_start": ["/bin/true"]}]})")
+    EXPECT_NE(refusal(R"({"version": 1, "services": [{"name": "../x.service", "user": "app", "exec_start": ["/bin/true"]}]})")
                   .find("services[0]:"),
               std::string::npos);
     EXPECT_NE(refusal(R"({"version": 1, "services": [)" + kService.substr(0, kService.size() - 1) + R"(, "restart_sec": "soon"}]})")
@@ -111,7 +112,8 @@ protected:
 
     PlanRunner runner()
     {
-        return PlanRunner({rootFd_.get(), nullptr, &systemd_, "/usr/libexec/remedy-healthcheck", "/usr/bin/remedyctl", std::chrono::milliseconds(0)});
+        return PlanRunner({rootFd_.get(), nullptr, &systemd_, "/usr/libexec/remedy-healthcheck", "/usr/bin/remedyctl", std::chrono::milliseconds(0),
+                           Config{}, &accounts_});
     }
 
     // Every file below the root except remedy's own records (the history,
@@ -144,11 +146,12 @@ protected:
     }
 
     FakeSystemd systemd_;
+    remedy::test::FakeAccounts accounts_;
 };
 
 const std::string kPlan = R"({"version": 1,
   "fstab": [{"source": "tmpfs", "target": "/scratch", "type": "tmpfs", "options": "size=16M"}],
-  "services": [{"name": "app.service", "user": "nobody", "exec_start": ["/usr/bin/app"], "logs_directory": "app", "log_rotate": true,
+  "services": [{"name": "app.service", "user": "app", "exec_start": ["/usr/bin/app"], "logs_directory": "app", "log_rotate": true,
                 "health_check": {"url": "http://127.0.0.1:8000/health"}}],
   "memory_limits": [{"unit": "app.service", "high": "200M"}],
   "metrics": {}})";

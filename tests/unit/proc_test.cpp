@@ -7,8 +7,8 @@ using namespace remedy;
 
 namespace {
 
-// Captured from a 7.6 GiB machine like the seed's (trimmed: the parser must skip what it does not need).
-constexpr const char* kSeedMeminfo =
+// Captured from a 7.6 GiB machine like the incident's (trimmed: the parser must skip what it does not need).
+constexpr const char* kIncidentMeminfo =
     "MemTotal:        7969164 kB\n"
     "MemFree:         1572864 kB\n"
     "MemAvailable:    5242880 kB\n"
@@ -25,7 +25,7 @@ constexpr const char* kEmptySwaps = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPri
 
 TEST(MemInfo, ReadsTotalsInBytes)
 {
-    auto info = parseMemInfo(kSeedMeminfo);
+    auto info = parseMemInfo(kIncidentMeminfo);
     EXPECT_EQ(info.total, 7969164ULL * 1024);
     EXPECT_EQ(info.available, 5242880ULL * 1024);
     EXPECT_EQ(info.swapTotal, 0U);

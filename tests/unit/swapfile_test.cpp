@@ -2,6 +2,7 @@
 // with the kernel's swapon faked, so that every step can be made to fail.
 // Proof on the real kernel is in the bus tier.
 
+#include "core/config.h"
 #include "core/error.h"
 #include "core/fstab.h"
 #include "core/swap_policy.h"
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <linux/magic.h>
 #include <unistd.h>
 
@@ -131,7 +133,26 @@ protected:
             ADD_FAILURE() << why << ": left behind " << entry.path();
     }
 
+    // Places for these tests (so that the checks behind the place check are
+    // reached), and no free-space floor: the build folder's disk is shared.
+    static Config testConfig()
+    {
+        Config config;
+        config.swapfilePlaces = {"/srv/", "/open/", "/users/", "/link/", "/proc/", "/sys/", "/nonexistent/"};
+        config.swapReserve = 0;
+        config.swapReservePercent = 0;
+        return config;
+    }
+
+    std::uint64_t available() const
+    {
+        struct statvfs vfs {};
+        statvfs((root_ / "srv").c_str(), &vfs);
+        return static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    }
+
     static constexpr const char* kFstab = "# test\n/dev/vda1 / ext4 defaults 0 1\n";
+    Config config_ = testConfig();
     fs::path root_;
     UniqueFd rootFd_;
     FakeKernel kernel_;
@@ -139,7 +160,7 @@ protected:
 
 TEST_F(Swapfiles, CreatesAPersistedActiveSwapfile)
 {
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     auto req = request("/srv/swapfile");
     req.priority = 7;
     double last = 0;
@@ -166,7 +187,7 @@ TEST_F(Swapfiles, CreatesAPersistedActiveSwapfile)
 
 TEST_F(Swapfiles, DryRunSaysWhatItWouldDoAndDoesNothing)
 {
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     auto req = request("/srv/swapfile");
     req.dryRun = true;
     auto outcome = swapfiles.create(req, {});
@@ -177,7 +198,7 @@ TEST_F(Swapfiles, DryRunSaysWhatItWouldDoAndDoesNothing)
 
 TEST_F(Swapfiles, SecondCreateReportsUnchangedAndWritesNothing)
 {
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     swapfiles.create(request("/srv/swapfile"), {});
     auto fstabTime = fs::last_write_time(root_ / "etc/fstab");
     auto fileTime = fs::last_write_time(root_ / "srv/swapfile");
@@ -191,7 +212,7 @@ TEST_F(Swapfiles, EveryFailingStepLeavesTheSystemAsBefore)
 {
     for (auto step : {Step::Allocate, Step::Signature, Step::SwapOn}) {
         kernel_.failAt = step;
-        remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+        remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
         EXPECT_THROW(swapfiles.create(request("/srv/swapfile"), {}), Error);
         expectUntouched("failure at a kernel step");
     }
@@ -202,7 +223,7 @@ TEST_F(Swapfiles, FailingFstabWriteTurnsSwapOffAndDeletesTheFile)
     // A real failure: the backup folder cannot be made, so fstab is never written.
     fs::create_directories(root_ / "var/backups");
     write("var/backups/remedy", "a file where the folder should be");
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     EXPECT_THROW(swapfiles.create(request("/srv/swapfile"), {}), Error);
     expectUntouched("failure at the fstab write");
 }
@@ -215,7 +236,7 @@ TEST_F(Swapfiles, RefusesBadPathsAndChangesNothing)
     chown((root_ / "users").c_str(), 1000, 1000);
     fs::create_directory_symlink("srv", root_ / "link");
     fs::create_symlink("/etc/passwd", root_ / "srv/swapfile-link");
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     for (const char* path : {"swapfile", "/srv/../srv/swapfile", "/srv/./swapfile", "/srv//swapfile", "/srv/swapfile/",
                              "/link/swapfile", "/srv/swapfile-link", "/open/swapfile", "/users/swapfile", "/proc/swapfile",
                              "/sys/swapfile", "/nonexistent/swapfile", "/"}) {
@@ -230,11 +251,131 @@ TEST_F(Swapfiles, RefusesBadPathsAndChangesNothing)
     expectUntouched("bad paths");
 }
 
+TEST_F(Swapfiles, OnlyWhereTheAdministratorAllowsAndBeforeThePathIsLookedAt)
+{
+    fs::create_directories(root_ / "etc/sudoers.d");
+    fs::create_directories(root_ / "var/lib/remedy/history");
+    fs::create_directory_symlink("srv", root_ / "link");
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);  // the defaults: /swapfile and /swap/*
+    for (const char* path : {"/etc/nologin", "/etc/sudoers.d/x", "/var/lib/remedy/history/1.json", "/srv/swapfile", "/swapfile2",
+                             "/swap", "/swap/deeper/swapfile", "/link/swapfile", "/nonexistent/swapfile", "/proc/swapfile"}) {
+        try {
+            swapfiles.create(request(path), {});
+            ADD_FAILURE() << path << " was accepted";
+        } catch (const Error& error) {
+            EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument) << path;
+            // Not "symbolic link", "does not exist", "under /proc": refused on its name alone.
+            EXPECT_NE(std::string(error.what()).find(std::string(path) + " is not where the administrator allows swapfiles (/swapfile, /swap/*)"),
+                      std::string::npos)
+                << error.what();
+        }
+    }
+    EXPECT_FALSE(exists("etc/nologin"));
+    EXPECT_FALSE(exists("etc/sudoers.d/x"));
+    EXPECT_FALSE(exists("var/lib/remedy/history/1.json"));
+    fs::remove(root_ / "link");
+    expectUntouched("places not allowed");
+
+    // A swapfile remedy made where it was allowed, once the administrator
+    // narrows the places: neither resized nor removed.
+    remedy::Swapfiles permitted(rootFd_.get(), kernel_, config_);
+    permitted.create(request("/srv/swapfile"), {});
+    EXPECT_THROW(swapfiles.resize(request("/srv/swapfile", 32 * MiB), {}), Error);
+    EXPECT_THROW(swapfiles.remove("/srv/swapfile", false), Error);
+    EXPECT_THROW(swapfiles.remove("/srv/swapfile", true), Error);
+    EXPECT_EQ(fs::file_size(root_ / "srv/swapfile"), 16 * MiB);
+    EXPECT_EQ(kernel_.active.size(), 1U);
+    // Not even the fstab line of a file that is gone.
+    kernel_.active.clear();
+    fs::remove(root_ / "srv/swapfile");
+    EXPECT_THROW(swapfiles.remove("/srv/swapfile", false), Error);
+    EXPECT_EQ(read("etc/fstab"), std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n");
+    EXPECT_TRUE(permitted.remove("/srv/swapfile", false).changed);
+    expectUntouched("after the narrowing");
+
+    // A name of remedy's own temporaries, in an allowed directory.
+    try {
+        permitted.create(request("/srv/.swapfile.remedy-new"), {});
+        ADD_FAILURE() << "a temporary's name was accepted";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("names starting with '.' are remedy's temporaries"), std::string::npos) << error.what();
+    }
+    expectUntouched("a temporary's name");
+}
+
+TEST_F(Swapfiles, ACallerMayKeepMoreFreeSpaceButNeverLessThanTheFloor)
+{
+    if (available() < 400 * MiB)
+        GTEST_SKIP() << "needs 400 MiB free in the build folder";
+    // A floor that leaves room for 40 MiB more on this file system.
+    config_.swapReserve = available() - 40 * MiB;
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
+    auto req = request("/srv/swapfile");
+    req.reserve = 0;
+    try {
+        swapfiles.create(req, {});
+        ADD_FAILURE() << "a reserve below the floor was accepted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument);
+        EXPECT_NE(std::string(error.what()).find("reserve 0.0 MiB (0 bytes) is below the "), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find(std::to_string(config_.swapReserve) + " bytes) the administrator keeps free"),
+                  std::string::npos)
+            << error.what();
+    }
+    req.reserve = config_.swapReserve - 1;
+    EXPECT_THROW(swapfiles.create(req, {}), Error) << "one byte short";
+    expectUntouched("a reserve below the floor");
+
+    // Without 'reserve' the floor holds: 80 MiB does not fit, 16 MiB does.
+    req.reserve.reset();
+    req.size = 80 * MiB;
+    try {
+        swapfiles.create(req, {});
+        ADD_FAILURE() << "80 MiB was accepted with room for 40";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::NoSpace) << error.what();
+    }
+    // More than the floor: the caller's wish holds.
+    req.size = 16 * MiB;
+    req.reserve = available();
+    try {
+        swapfiles.create(req, {});
+        ADD_FAILURE() << "a reserve of all the free space was ignored";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::NoSpace) << error.what();
+    }
+    expectUntouched("no room");
+    req.reserve.reset();
+    EXPECT_TRUE(swapfiles.create(req, {}).changed);
+
+    // Growing in place holds the stand-in and the growth at once: 16 to
+    // 64 MiB needs 64 + 48 MiB, which a floor leaving 88 MiB refuses.
+    config_.swapReserve = available() - 88 * MiB;
+    remedy::Swapfiles narrower(rootFd_.get(), kernel_, config_);
+    auto grow = request("/srv/swapfile", 64 * MiB);
+    grow.reserve.reset();
+    try {
+        narrower.resize(grow, {});
+        ADD_FAILURE() << "the resize's peak was not counted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::NoSpace) << error.what();
+    }
+    grow.reserve = 0;
+    EXPECT_THROW(narrower.resize(grow, {}), Error) << "a resize may not lower the floor either";
+    EXPECT_EQ(fs::file_size(root_ / "srv/swapfile"), 16 * MiB);
+    EXPECT_FALSE(exists("srv/.swapfile.remedy-resize"));
+    config_.swapReserve = available() - 136 * MiB;
+    grow.reserve.reset();
+    EXPECT_TRUE(remedy::Swapfiles(rootFd_.get(), kernel_, config_).resize(grow, {}).changed);
+    EXPECT_EQ(fs::file_size(root_ / "srv/swapfile"), 64 * MiB);
+    swapfiles.remove("/srv/swapfile", false);
+}
+
 TEST_F(Swapfiles, RefusesAnExistingFileEvenASparseOne)
 {
     write("srv/swapfile", "precious data");
     fs::permissions(root_ / "srv/swapfile", fs::perms(0600));
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     EXPECT_THROW(swapfiles.create(request("/srv/swapfile"), {}), Error);
     EXPECT_EQ(read("srv/swapfile"), "precious data");
     fs::remove(root_ / "srv/swapfile");
@@ -249,7 +390,7 @@ TEST_F(Swapfiles, RefusesAnExistingFileEvenASparseOne)
 
 TEST_F(Swapfiles, RefusesSizesBelowTheMinimumOrBeyondTheFreeSpace)
 {
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     EXPECT_THROW(swapfiles.create(request("/srv/swapfile", 4096), {}), Error);
     try {
         swapfiles.create(request("/srv/swapfile", 1ULL << 50), {});
@@ -265,7 +406,7 @@ TEST_F(Swapfiles, RefusesSizesBelowTheMinimumOrBeyondTheFreeSpace)
 
 TEST_F(Swapfiles, RemovesOnlyWhatItCanProveIsASwapfile)
 {
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     write("srv/data", std::string(8192, 'x'));
     fs::permissions(root_ / "srv/data", fs::perms(0600));
     EXPECT_THROW(swapfiles.remove("/srv/data", false), Error);
@@ -283,7 +424,7 @@ TEST_F(Swapfiles, RemovesOnlyWhatItCanProveIsASwapfile)
 
 TEST_F(Swapfiles, FailedRemoveLeavesSwapOnAndFstabIntact)
 {
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     swapfiles.create(request("/srv/swapfile"), {});
     auto fstab = read("etc/fstab");
     kernel_.failAt = Step::SwapOff;
@@ -297,7 +438,7 @@ TEST_F(Swapfiles, FailedRemoveLeavesSwapOnAndFstabIntact)
 
 TEST_F(Swapfiles, ResizeKeepsSwapOnThroughoutAndLeavesNoStandIn)
 {
-    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_);
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
     swapfiles.create(request("/srv/swapfile"), {});
     auto outcome = swapfiles.resize(request("/srv/swapfile", 32 * MiB), {});
     EXPECT_TRUE(outcome.changed);
@@ -319,7 +460,7 @@ TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsFinishedByTheNextOne)
         if (helper == 0) {
             FakeKernel kernel;
             try {
-                remedy::Swapfiles(rootFd_.get(), kernel).create(request("/srv/swapfile"), {});
+                remedy::Swapfiles(rootFd_.get(), kernel, config_).create(request("/srv/swapfile"), {});
             } catch (...) {
             }
             _exit(0);
@@ -330,7 +471,7 @@ TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsFinishedByTheNextOne)
 
         // The kernel's state died with the fake: as after a reboot, nothing is on.
         FakeKernel kernel;
-        remedy::Swapfiles swapfiles(rootFd_.get(), kernel);
+        remedy::Swapfiles swapfiles(rootFd_.get(), kernel, config_);
         ASSERT_NO_THROW(swapfiles.create(request("/srv/swapfile"), {})) << "after kill " << i;
         EXPECT_EQ(kernel.active.size(), 1U);
         EXPECT_EQ(read("etc/fstab"), std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n");
@@ -361,7 +502,7 @@ TEST_F(Swapfiles, ZeroFillWritesEveryBlockAndReportsProgress)
 TEST(SwapPolicy, RecommendsAsRedHatDoes)
 {
     EXPECT_EQ(recommendSwap(1 * GiB).size, 2 * GiB);
-    EXPECT_EQ(recommendSwap(7969164 * KiB).size, 8 * GiB);  // the seed's 7.6 GiB machine
+    EXPECT_EQ(recommendSwap(7969164 * KiB).size, 8 * GiB);  // the incident's 7.6 GiB machine
     EXPECT_EQ(recommendSwap(32 * GiB).size, 4 * GiB);
     EXPECT_NE(recommendSwap(32 * GiB).reason.find("Red Hat"), std::string::npos);
 }
@@ -374,6 +515,18 @@ TEST(SwapPolicy, ParsesSizesWithBinaryUnits)
     EXPECT_EQ(parseSize("4096"), 4096U);
     for (const char* bad : {"", "-1G", "0", "2X", "G", "nan", "1e30T"})
         EXPECT_THROW(parseSize(bad), Error) << bad;
+}
+
+TEST(SwapPolicy, TheFloorIsTheLargerOfTheConfiguredBytesAndShare)
+{
+    Config config;  // 64 MiB, 5 %
+    EXPECT_EQ(swapReserveFloor(config, 100 * MiB), 64 * MiB);
+    EXPECT_EQ(swapReserveFloor(config, 100 * GiB), 5 * GiB);
+    EXPECT_EQ(swapReserveFloor(config, 100 * GiB), defaultReserve(100 * GiB)) << "the defaults are the old ones";
+    EXPECT_EQ(swapReserveFloor(config, UINT64_MAX), UINT64_MAX / 100 * 5) << "no overflow";
+    config.swapReserve = 0;
+    config.swapReservePercent = 0;
+    EXPECT_EQ(swapReserveFloor(config, 100 * GiB), 0U);
 }
 
 TEST(SwapPolicy, RoundsToPagesAndEnforcesTheMinimum)

@@ -7,6 +7,7 @@
 #include "core/trusted_path.h"
 #include "core/unit_files.h"
 #include "core/units.h"
+#include "fake_accounts.h"
 #include "fake_systemd.h"
 #include "scratch_root.h"
 
@@ -35,12 +36,12 @@ protected:
         ServiceSpec spec;
         spec.name = "app.service";
         spec.execStart = {"/usr/bin/app", "--port", "8000"};
-        spec.user = "nobody";  // an account every Debian has
+        spec.user = "app";  // a regular login user of FakeAccounts
         spec.logsDirectory = "app";
         spec.logRotation = LogRotation{};
         return spec;
     }
-    Units units() { return Units(rootFd_.get(), systemd_, "/usr/libexec/remedy-healthcheck", std::chrono::milliseconds(0)); }
+    Units units() { return Units(rootFd_.get(), systemd_, "/usr/libexec/remedy-healthcheck", std::chrono::milliseconds(0), accounts_); }
 
     // Every file below the root, with its content.
     std::map<std::string, std::string> tree() const
@@ -57,6 +58,7 @@ protected:
     }
 
     FakeSystemd systemd_;
+    remedy::test::FakeAccounts accounts_;
 };
 
 TEST_F(UnitsOnDisk, InstallsEnablesStartsAndTheSameSpecAgainChangesNothing)
@@ -64,7 +66,7 @@ TEST_F(UnitsOnDisk, InstallsEnablesStartsAndTheSameSpecAgainChangesNothing)
     auto outcome = units().installService(spec(), false, false);
     EXPECT_TRUE(outcome.changed);
     EXPECT_EQ(read("etc/systemd/system/app.service"), renderService(spec()));
-    EXPECT_EQ(read("etc/logrotate.d/remedy-app"), renderLogRotation(spec(), "nogroup"));
+    EXPECT_EQ(read("etc/logrotate.d/remedy-app"), renderLogRotation(spec(), "app"));
     EXPECT_EQ(systemd_.calls, (std::vector<std::string>{"verify app.service", "verify logrotate", "reload", "enable app.service",
                                                         "start app.service"}));
     auto pid = systemd_.units["app.service"].mainPid;
@@ -123,7 +125,7 @@ TEST_F(UnitsOnDisk, AnInstallCutShortAfterItsWritesIsFinishedByTheSameRequest)
 {
     // remedyd SIGKILLed after the atomic writes, before systemd heard of them.
     write("etc/systemd/system/app.service", renderService(spec()));
-    write("etc/logrotate.d/remedy-app", renderLogRotation(spec(), "nogroup"));
+    write("etc/logrotate.d/remedy-app", renderLogRotation(spec(), "app"));
     auto outcome = units().installService(spec(), false, false);
     EXPECT_TRUE(outcome.changed);
     EXPECT_EQ(outcome.actions, (std::vector<std::string>{"reload systemd", "enable app.service", "start app.service"}));
@@ -266,6 +268,58 @@ TEST(VerifyRestart, TimesTheRecoveryToANewMainProcess)
         EXPECT_EQ(error.kind(), ErrorKind::Failed);
         EXPECT_NE(std::string(error.what()).find("not running again"), std::string::npos) << error.what();
     }
+}
+
+class MemoryLimits : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        systemd_.units["app.service"] = {"loaded", "active", "running", "/etc/systemd/system/app.service", "enabled"};
+        systemd_.units["app.service"].memoryMax = kMax;  // MemoryHigh= infinity
+    }
+    static constexpr std::uint64_t kMax = 1ull << 30;
+    FakeSystemd systemd_;
+};
+
+TEST_F(MemoryLimits, TheLimitsItHasAlreadyChangeNothing)
+{
+    auto outcome = setMemoryLimits(systemd_, "app.service", kMax, 0, false);
+    EXPECT_FALSE(outcome.changed);
+    EXPECT_EQ(outcome.actions, std::vector<std::string>{"app.service has these memory limits already"});
+    EXPECT_TRUE(systemd_.calls.empty());
+}
+
+TEST_F(MemoryLimits, ADryRunSaysWhatWouldChangeAndChangesNothing)
+{
+    auto outcome = setMemoryLimits(systemd_, "app.service", 2 * kMax, 0, true);
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_EQ(outcome.actions, std::vector<std::string>{"set MemoryMax=2147483648 MemoryHigh=18446744073709551615 on app.service"});
+    EXPECT_TRUE(systemd_.calls.empty());
+    EXPECT_EQ(systemd_.units["app.service"].memoryMax, kMax);
+}
+
+TEST_F(MemoryLimits, ZeroLeavesThatLimitAsItIs)
+{
+    EXPECT_TRUE(setMemoryLimits(systemd_, "app.service", 2 * kMax, 0, false).changed);
+    EXPECT_EQ(systemd_.units["app.service"].memoryMax, 2 * kMax);
+    EXPECT_EQ(systemd_.units["app.service"].memoryHigh, UINT64_MAX);
+    EXPECT_TRUE(setMemoryLimits(systemd_, "app.service", 0, kMax / 2, false).changed);
+    EXPECT_EQ(systemd_.units["app.service"].memoryMax, 2 * kMax);
+    EXPECT_EQ(systemd_.units["app.service"].memoryHigh, kMax / 2);
+    EXPECT_EQ(systemd_.calls, (std::vector<std::string>{"limits app.service", "limits app.service"}));
+}
+
+TEST_F(MemoryLimits, RefusesNoLimitAtAllAndAUnitSystemdHasNot)
+{
+    for (auto [unit, max] : {std::pair{"app.service", std::uint64_t{0}}, std::pair{"gone.service", kMax}}) {
+        try {
+            setMemoryLimits(systemd_, unit, max, 0, false);
+            ADD_FAILURE() << unit << " " << max;
+        } catch (const Error& error) {
+            EXPECT_EQ(error.kind(), ErrorKind::InvalidArgument);
+        }
+    }
+    EXPECT_TRUE(systemd_.calls.empty());
 }
 
 } // namespace

@@ -1,0 +1,96 @@
+#include "bounds.h"
+
+#include "bus/options.h"
+
+#include <sdbus-c++/Message.h>
+#include <systemd/sd-bus.h>
+
+#include <cstring>
+#include <string>
+
+namespace remedy {
+namespace {
+
+// sdbus-c++ keeps the sd-bus message to itself; a member pointer taken in a
+// derived class is the sanctioned way to read a protected member.
+struct RawMessage : sdbus::Message {
+    static sd_bus_message* of(const sdbus::Message& message)
+    {
+        constexpr auto member = &RawMessage::msg_;
+        return static_cast<sd_bus_message*>(message.*member);
+    }
+};
+
+struct Walk {
+    const RequestBounds& bounds;
+    std::size_t values = 0;
+    std::size_t bytes = 0;
+    std::string error;
+
+    bool fail(std::string why)
+    {
+        error = std::move(why);
+        return false;
+    }
+
+    // Walks the container the message is in, to its end.
+    bool container(sd_bus_message* m, std::size_t depth)
+    {
+        for (;;) {
+            char type = 0;
+            const char* contents = nullptr;
+            int r = sd_bus_message_peek_type(m, &type, &contents);
+            if (r < 0)
+                return fail("the message cannot be read");
+            if (r == 0)
+                return true;
+            if (++values > bounds.values)
+                return fail("more than " + std::to_string(bounds.values) + " values");
+            if (type == SD_BUS_TYPE_ARRAY || type == SD_BUS_TYPE_VARIANT || type == SD_BUS_TYPE_STRUCT || type == SD_BUS_TYPE_DICT_ENTRY) {
+                if (depth >= bounds.depth)
+                    return fail("nested deeper than " + std::to_string(bounds.depth));
+                if (sd_bus_message_enter_container(m, type, contents) < 0)
+                    return fail("the message cannot be read");
+                if (!container(m, depth + 1))
+                    return false;
+                if (sd_bus_message_exit_container(m) < 0)
+                    return fail("the message cannot be read");
+            } else if (type == SD_BUS_TYPE_STRING || type == SD_BUS_TYPE_OBJECT_PATH || type == SD_BUS_TYPE_SIGNATURE) {
+                const char* text = nullptr;
+                if (sd_bus_message_read_basic(m, type, &text) < 0)
+                    return fail("the message cannot be read");
+                auto length = std::strlen(text);
+                if (length > bounds.stringBytes)
+                    return fail("a string longer than " + std::to_string(bounds.stringBytes) + " bytes");
+                if ((bytes += length) > bounds.totalBytes)
+                    return fail("more than " + std::to_string(bounds.totalBytes) + " bytes of text");
+            } else {
+                const char basic[2] = {type, '\0'};
+                if (sd_bus_message_skip(m, basic) < 0)
+                    return fail("the message cannot be read");
+            }
+        }
+    }
+};
+
+} // namespace
+
+void installRequestBounds(sdbus::IConnection& bus, const char* pathPrefix, RequestBounds bounds)
+{
+    std::string rule = std::string("type='method_call',path_namespace='") + pathPrefix + "'";
+    bus.addMatch(
+        rule,
+        [bounds](sdbus::Message& message) {
+            auto* m = RawMessage::of(message);
+            Walk walk{bounds, 0, 0, {}};
+            bool ok = walk.container(m, 0);
+            sd_bus_message_rewind(m, 1);
+            // Thrown from a match, the error is sd-bus' reply to the call,
+            // and the call goes no further.
+            if (!ok)
+                throw toBusError(ErrorKind::InvalidArgument, "request refused: " + walk.error);
+        },
+        sdbus::floating_slot);
+}
+
+} // namespace remedy
