@@ -28,7 +28,7 @@ struct CheckArguments {
     bool dryRun = false;
 };
 
-// The seed's checklist: a table with marks on a terminal; the seed's own
+// The incident report's checklist: a table with marks on a terminal; the incident's own
 // Markdown checklist ("- [x] …") anywhere else, with no colors.
 std::string text(const nlohmann::json& report, bool terminal)
 {

@@ -1,5 +1,5 @@
 #pragma once
-// remedyctl check: the seed's Prevention Checklist, live; as text, JSON or
+// remedyctl check: the incident's Prevention Checklist, live; as text, JSON or
 // Prometheus metrics; and the timer that keeps the metrics fresh.
 
 #include "commands.h"

@@ -1,6 +1,6 @@
 #pragma once
 // remedyctl service …, unit install|remove, health …, verify-restart: the
-// seed's "Install as Systemd Service", health check and restart test.
+// incident report's "Install as Systemd Service", health check and restart test.
 
 #include "commands.h"
 

@@ -153,7 +153,7 @@ nlohmann::json checklist(const ChecklistFacts& facts)
                          facts.metricsTimer ? "remedy-metrics.timer refreshes node_exporter's textfile" : "no metrics timer",
                          facts.metricsTimer ? "" : "remedyctl check --install-metrics-timer"));
     items.push_back(item("database_pool", "Database connection pool optimized", "", "not_checked",
-                         "the pool size is the application's setting (the seed's database.py); remedy cannot read it"));
+                         "the pool size is the application's setting (the incident's database.py); remedy cannot read it"));
     items.push_back(item("frontend_build", "Frontend runs a production build", "", "not_checked",
                          "whether the frontend runs `npm run start` or a dev server is the application's choice; remedy cannot judge it"));
 

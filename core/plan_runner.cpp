@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 #include "error.h"
 #include "fstab_file.h"
+#include "polkit/actions.h"
 #include "healthcheck.h"
 #include "swapfile.h"
 #include "trusted_path.h"
@@ -192,6 +193,15 @@ void PlanRunner::reverse(const Json& inverse)
             systemd.restart(unit["name"]);
 }
 
+void PlanRunner::requireManaged(const std::string& unit, bool plannedHere) const
+{
+    // A service this plan installs is remedy's; anyone else's needs more
+    // than the group's right (a memory limit that starves an admin's service).
+    if (!tools_.anyUnit && !plannedHere && !managesUnit(tools_.root, unit))
+        throw Error(ErrorKind::NotAuthorized, unit + " is not a service remedy manages; changing it needs " +
+                                                  std::string(actions::kUnitAny) + ", which is worth root");
+}
+
 Outcome PlanRunner::runStep(const Plan& plan, const PlanStep& step, bool dryRun)
 {
     Units units(tools_.root, *tools_.systemd, tools_.probePath, tools_.settle, *tools_.accounts, tools_.config);
@@ -212,10 +222,12 @@ Outcome PlanRunner::runStep(const Plan& plan, const PlanStep& step, bool dryRun)
         return {true, {"add to /etc/fstab: " + describeEntry(step.fstab)}};
     case StepKind::Service: return units.installService(step.service, false, dryRun);
     case StepKind::Healthcheck:
+        requireManaged(step.target, planned(step.target));
         if (dryRun && planned(step.target) && tools_.systemd->state(step.target).loadState != "loaded")
             return {true, {"install the health check of " + step.target + " (" + step.healthcheck.url + ")"}};
         return units.installHealthcheck(step.healthcheck, dryRun);
     case StepKind::MemoryLimits:
+        requireManaged(step.target, planned(step.target));
         if (dryRun && planned(step.target) && tools_.systemd->state(step.target).loadState != "loaded")
             return {true, {"set the memory limits of " + step.target}};
         return setMemoryLimits(*tools_.systemd, step.target, step.memoryMax, step.memoryHigh, dryRun);

@@ -31,6 +31,9 @@ struct PlanTools {
     std::chrono::milliseconds settle = std::chrono::seconds(1);  // Units: a service must stay up this long
     Config config{};                                             // the administrator's limits (loadConfig)
     const AccountDirectory* accounts = &systemAccounts();        // who services may run as
+    // Whether steps may touch units remedy does not manage (a memory limit
+    // or health check of an admin's service): the caller's unit.manage-any.
+    bool anyUnit = false;
 };
 
 class PlanRunner {
@@ -56,6 +59,7 @@ public:
 
 private:
     Outcome runStep(const Plan& plan, const PlanStep& step, bool dryRun);
+    void requireManaged(const std::string& unit, bool plannedHere) const;
     nlohmann::json inverseOf(const PlanStep& step) const;
     void reverse(const nlohmann::json& inverse);
 

@@ -1,5 +1,5 @@
 #pragma once
-// A service described by its parts (what the seed's kontali-backend.service
+// A service described by its parts (what the incident's kontali-backend.service
 // says), checked field by field and rendered into a unit file by remedy, so
 // that a caller never writes unit syntax, and so never smuggles a directive
 // in through a newline or a quote.

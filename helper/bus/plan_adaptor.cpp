@@ -11,11 +11,12 @@ namespace remedy {
 namespace {
 
 template <typename Fn>
-auto withRunner(const Root& root, Fn&& fn)
+auto withRunner(const Root& root, const Caller& caller, Fn&& fn)
 {
     auto context = openContext(root);
     PlanTools tools{context.root.get(), &context.kernel, &context.systemd, kHealthProbePath, kRemedyctlPath};
     tools.config = context.config;
+    tools.anyUnit = caller.has(actions::kUnitAny);
     PlanRunner runner(std::move(tools));
     return fn(runner);
 }
@@ -37,9 +38,9 @@ void PlanAdaptor::Preview(sdbus::Result<std::string>&& result, std::string text,
         auto plan = parsePlan(text);
         // A preview looks at the system as root, step by step: it needs
         // what applying would.
-        return Call<std::string>{{planActions(plan), {}, interactive, "preview a plan of " + std::to_string(plan.steps.size()) + " steps"},
+        return Call<std::string>{{planActions(plan), {actions::kUnitAny}, interactive, "preview a plan of " + std::to_string(plan.steps.size()) + " steps"},
                                  Lane::Read, [this, plan](const Caller& caller) {
-                                     return withRunner(root_, [&](PlanRunner& runner) { return runner.apply(plan, true, caller.uid, {}).report; });
+                                     return withRunner(root_, caller, [&](PlanRunner& runner) { return runner.apply(plan, true, caller.uid, {}).report; });
                                  }};
     });
 }
@@ -49,10 +50,10 @@ void PlanAdaptor::Apply(sdbus::Result<sdbus::ObjectPath>&& result, std::string t
     requests_.job(std::move(result), currentSender(getObject()), [&] {
         auto change = readChangeOptions(options);
         auto plan = parsePlan(text);
-        return JobCall{{planActions(plan), {}, change.interactive, "apply a plan of " + std::to_string(plan.steps.size()) + " steps"},
+        return JobCall{{planActions(plan), {actions::kUnitAny}, change.interactive, "apply a plan of " + std::to_string(plan.steps.size()) + " steps"},
                        "plan-apply", "plan run " + std::to_string(++runs_), change.dryRun,
                        [this, plan](const Caller& caller, bool dryRun, const Progress& progress) {
-                           return withRunner(root_, [&](PlanRunner& runner) { return runner.apply(plan, dryRun, caller.uid, progress); });
+                           return withRunner(root_, caller, [&](PlanRunner& runner) { return runner.apply(plan, dryRun, caller.uid, progress); });
                        }};
     });
 }
@@ -67,7 +68,7 @@ void PlanAdaptor::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, O
         Ask ask{{actions::kPlan}, {actions::kSwap, actions::kUnit, actions::kFstab}, change.interactive, "undo plan " + std::to_string(id)};
         return JobCall{std::move(ask), "plan-undo", "plan run " + std::to_string(++runs_), change.dryRun,
                        [this, id](const Caller& caller, bool dryRun, const Progress& progress) {
-                           return withRunner(root_, [&](PlanRunner& runner) {
+                           return withRunner(root_, caller, [&](PlanRunner& runner) {
                                for (const auto& action : runner.undoActions(id))
                                    if (!caller.has(action))
                                        throw Error(ErrorKind::NotAuthorized, "undoing plan " + std::to_string(id) + " needs " + action);

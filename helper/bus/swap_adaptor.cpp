@@ -8,6 +8,17 @@
 
 namespace remedy {
 
+// A job that runs `operation` of core/swapfile.h on this thread's Swapfiles.
+template <typename Operation>
+Jobs::Work SwapAdaptor::work(Operation operation) const
+{
+    return [this, operation](const Caller&, bool dryRun, const Progress& progress) {
+        auto context = openContext(root_);
+        Swapfiles swapfiles(context.root.get(), context.kernel, context.config);
+        return operation(swapfiles, dryRun, progress);
+    };
+}
+
 SwapAdaptor::SwapAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root)
     : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), requests_(requests), root_(root)
 {
@@ -22,13 +33,11 @@ void SwapAdaptor::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
         OptionReader read(options, {"priority", "persist", "reserve", "dry-run", "auth.interactive"});
         SwapfileRequest request{path, size, read.int32("priority"), read.flag("persist", true), read.uint64("reserve"), read.flag("dry-run")};
         return JobCall{{{actions::kSwap}, {}, read.flag("auth.interactive"), "create swapfile " + path + " of " + std::to_string(size) + " bytes"},
-                       "swap-create", path, request.dryRun,
-                       [this, request](const Caller&, bool dryRun, const Progress& progress) {
-                           auto context = openContext(root_);
+                       "swap-create", path, request.dryRun, work([request](Swapfiles& swapfiles, bool dryRun, const Progress& progress) {
                            auto attempt = request;
                            attempt.dryRun = dryRun;
-                           return Swapfiles(context.root.get(), context.kernel, context.config).create(attempt, progress);
-                       }};
+                           return swapfiles.create(attempt, progress);
+                       })};
     });
 }
 
@@ -37,10 +46,7 @@ void SwapAdaptor::RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
     requests_.job(std::move(result), currentSender(getObject()), [&] {
         auto change = readChangeOptions(options);
         return JobCall{{{actions::kSwap}, {}, change.interactive, "remove swapfile " + path}, "swap-remove", path, change.dryRun,
-                       [this, path](const Caller&, bool dryRun, const Progress&) {
-                           auto context = openContext(root_);
-                           return Swapfiles(context.root.get(), context.kernel, context.config).remove(path, dryRun);
-                       }};
+                       work([path](Swapfiles& swapfiles, bool dryRun, const Progress&) { return swapfiles.remove(path, dryRun); })};
     });
 }
 
@@ -50,13 +56,11 @@ void SwapAdaptor::ResizeSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
         OptionReader read(options, {"reserve", "dry-run", "auth.interactive"});
         SwapfileRequest request{path, size, std::nullopt, true, read.uint64("reserve"), read.flag("dry-run")};
         return JobCall{{{actions::kSwap}, {}, read.flag("auth.interactive"), "resize swapfile " + path + " to " + std::to_string(size) + " bytes"},
-                       "swap-resize", path, request.dryRun,
-                       [this, request](const Caller&, bool dryRun, const Progress& progress) {
-                           auto context = openContext(root_);
+                       "swap-resize", path, request.dryRun, work([request](Swapfiles& swapfiles, bool dryRun, const Progress& progress) {
                            auto attempt = request;
                            attempt.dryRun = dryRun;
-                           return Swapfiles(context.root.get(), context.kernel, context.config).resize(attempt, progress);
-                       }};
+                           return swapfiles.resize(attempt, progress);
+                       })};
     });
 }
 

@@ -27,6 +27,9 @@ private:
     uint64_t Total() override;
     uint64_t Used() override;
 
+    template <typename Operation>
+    Jobs::Work work(Operation operation) const;
+
     Requests& requests_;
     const Root& root_;
 };

@@ -67,6 +67,15 @@ TEST_F(SystemTier, PolkitGrantsTheMemberAndRefusesTheOutsider)
     auto warnings = inside({"journalctl", "-u", "remedyd.service", "-p", "warning", "--no-pager", "-o", "cat"}).out;
     EXPECT_NE(warnings.find("refused uid=1002"), std::string::npos) << warnings;
     EXPECT_EQ(warnings.find("authorized uid=1001"), std::string::npos) << warnings;
+
+    // Structured: an admin filters by kind and field, and the catalog explains.
+    auto refusals = inside({"journalctl", "--no-pager", "-o", "cat", "MESSAGE_ID=5df0264e76b94398b4884a64054e6e5c", "REMEDY_UID=1002",
+                            "REMEDY_ACTION=org.remedy.diagnose"})
+                        .out;
+    EXPECT_NE(refusals.find("refused uid=1002"), std::string::npos) << refusals;
+    ASSERT_EQ(inside({"journalctl", "--update-catalog"}).exitCode, 0);
+    auto explained = inside({"journalctl", "--no-pager", "-x", "MESSAGE_ID=5df0264e76b94398b4884a64054e6e5c"}).out;
+    EXPECT_NE(explained.find("remedy: a request was refused"), std::string::npos) << explained;
 }
 
 TEST_F(SystemTier, SystemctlServiceLogLevelWorks)

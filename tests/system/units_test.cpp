@@ -1,5 +1,5 @@
 // System tier, issue "services that survive": a member of group remedy
-// installs the seed's backend as a service through remedyd and systemd,
+// installs the incident's backend as a service through remedyd and systemd,
 // watches systemd restart it after a kill, a hang and an OOM kill, and
 // removes it; the ugly requests are refused with nothing written.
 
@@ -19,7 +19,7 @@ class Units : public SystemTier {
 protected:
     void SetUp() override
     {
-        // The backend's own account and a page it serves, as on the seed's box.
+        // The backend's own account and a page it serves, as on the incident's box.
         inside({"useradd", "--no-create-home", "kontali"});
         ASSERT_EQ(inside({"sh", "-c", "mkdir -p /srv/kontali && echo ok >/srv/kontali/health && chmod -R a+rX /srv/kontali"}).exitCode, 0);
     }
@@ -297,7 +297,7 @@ TEST_F(Units, ConcurrentInstallsOfOneServiceLeaveOneServiceAndCleanAnswers)
 
 TEST_F(Units, AServiceWhoseProgramLivesInAHomeDirectoryInstalls)
 {
-    // As the seed's backend does (/home/ubuntu/...): systemd-analyze verify,
+    // As the incident's backend does (/home/ubuntu/...): systemd-analyze verify,
     // run by the hardened remedyd, must see it.
     ASSERT_EQ(inside({"sh", "-c",
                       "mkdir -p /home/kontali-app && printf '#!/bin/sh\nexec sleep infinity\n' >/home/kontali-app/run && "
