@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -89,8 +91,19 @@ TEST_F(FstabOnDisk, RefusesASymlinkedFstab)
 
 TEST_F(FstabOnDisk, AWriterKilledAtRandomMomentsLeavesTheOldOrTheNewFile)
 {
+    // Kills spread over about three writes, however fast this machine is
+    // today: timed once here, so a loaded machine gets later kills.
+    auto started = std::chrono::steady_clock::now();
+    {
+        FstabFile file(rootFd_.get());
+        for (int i = 0; i < 10; ++i) {
+            auto fstab = file.read();
+            file.write(fstab, i % 2 ? kOld : kNew);
+        }
+    }
+    auto perWrite = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count() / 10;
     std::mt19937 random(12345);
-    std::uniform_int_distribution<int> delay(0, 4000);  // microseconds
+    std::uniform_int_distribution<long> delay(0, 3 * std::max<long>(perWrite, 100));  // microseconds
     int sawOld = 0;
     int sawNew = 0;
     for (int kill = 0; kill < 200; ++kill) {
