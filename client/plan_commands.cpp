@@ -133,15 +133,16 @@ int history(HelperClient& helper, const GlobalOptions& global, const PlanArgumen
     if (list.empty())
         std::printf("No plan was applied here yet.\n");
     else
-        std::printf("%4s  %-20s %6s  %-22s %s\n", "ID", "APPLIED", "UID", "UNDONE", "CHANGED");
+        std::printf("%4s  %-20s %6s  %-11s %-22s %s\n", "ID", "APPLIED", "UID", "STATE", "UNDONE", "CHANGED");
     for (const auto& record : list) {
         std::string changed;
         for (const auto& step : record["steps"])
             if (step["status"] == "changed")
                 changed += (changed.empty() ? "" : ", ") + step["kind"].get<std::string>() + " " + step["target"].get<std::string>();
-        std::printf("%4s  %-20s %6s  %-22s %s\n", record["id"].dump().c_str(), record["time"].get<std::string>().c_str(),
-                    record["uid"].dump().c_str(), record["undone"].is_null() ? "-" : record["undone"].get<std::string>().c_str(),
-                    changed.c_str());
+        // "failed" and "interrupted" runs were rolled back: UNDONE says when.
+        std::printf("%4s  %-20s %6s  %-11s %-22s %s\n", record["id"].dump().c_str(), record["time"].get<std::string>().c_str(),
+                    record["uid"].dump().c_str(), record.value("state", "applied").c_str(),
+                    record["undone"].is_null() ? "-" : record["undone"].get<std::string>().c_str(), changed.c_str());
     }
     return kSuccess;
 }

@@ -41,8 +41,8 @@ std::optional<std::string> readAt(int root, const std::string& path)
     return ManagedDirectory(root, dir).read(name);
 }
 
-// Puts a file back as it was: its content, or no file (and no directory
-// left empty by that).
+// Puts a file back as it was: its content, or no file (and no drop-in
+// directory left empty by that: those are remedy's; /etc/logrotate.d is not).
 void restoreAt(int root, const std::string& path, const Json& content)
 {
     auto [dir, name] = split(path);
@@ -52,7 +52,8 @@ void restoreAt(int root, const std::string& path, const Json& content)
         return;  // as it was: not even its mtime moves
     if (content.is_null()) {
         directory.remove(name, true);
-        directory.removeIfEmpty(root);
+        if (dir.rfind("/etc/systemd/system.control/", 0) == 0)
+            directory.removeIfEmpty(root);
     } else {
         directory.write(name, content.get<std::string>(), true);
     }
@@ -115,6 +116,13 @@ void saveRecord(int root, const Json& record)
     replaceFileAt(dir.get(), std::to_string(record["id"].get<std::uint64_t>()) + ".json", record.dump(1), 0600);
 }
 
+void removeRecord(int root, std::uint64_t id)
+{
+    auto dir = historyDirectory(root, true);
+    unlinkat(dir.get(), (std::to_string(id) + ".json").c_str(), 0);
+    fsync(dir.get());
+}
+
 Json loadRecord(int root, std::uint64_t id)
 {
     auto records = loadHistory(root);
@@ -133,8 +141,16 @@ Json PlanRunner::inverseOf(const PlanStep& step) const
     std::vector<std::string> files;
     std::vector<std::string> units;
     switch (step.kind) {
-    case StepKind::Swap:
-    case StepKind::Fstab: return inverse;  // removed by name; fstab restored byte for byte at the end
+    case StepKind::Swap: {
+        // Whether there was one before: a remedyd killed during this step
+        // must not, when it recovers, remove what the step found in place.
+        struct stat st {};
+        inverse["existed"] = fstatat(tools_.root, step.target.substr(1).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+        return inverse;  // removed by name; fstab restored byte for byte at the end
+    }
+    case StepKind::Fstab:
+        inverse["existed"] = FstabFile(tools_.root).read().find(step.target).has_value();
+        return inverse;
     case StepKind::Service:
         files = {"/etc/systemd/system/" + step.target, "/etc/logrotate.d/remedy-" + baseName(step.target)};
         units = {step.target};
@@ -262,9 +278,22 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
     auto fstabBefore = fileState(tools_.root, kFstab);
     Json inverses = Json::array();
     std::vector<std::string> touched;
+    // Write-ahead: the record is on disk, fsync'd, before each step changes
+    // anything, with how to undo every step so far and the one about to
+    // run. A remedyd killed at any moment leaves a record "applying", which
+    // recover() rolls back when remedyd next starts.
+    auto id = loadHistory(tools_.root).size() + 1;
+    Json record = {{"id", id},         {"time", isoNow()},  {"uid", caller},           {"actions", planActions(plan)},
+                   {"state", "applying"}, {"steps", report["steps"]}, {"undo", inverses}, {"fstab", {{"before", fstabBefore["content"]}}},
+                   {"after", Json::array()}, {"swapfiles", Json::array()}, {"undone", nullptr}};
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
         const auto& step = plan.steps[i];
         auto inverse = inverseOf(step);
+        record["undo"] = inverses;
+        record["undo"].push_back(inverse);
+        record["undo"].back()["step"] = i + 1;
+        record["undo"].back()["pending"] = true;
+        saveRecord(tools_.root, record);
         try {
             auto result = runStep(plan, step, false);
             report["steps"][i]["status"] = result.changed ? "changed" : "unchanged";
@@ -300,10 +329,21 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
                 }
                 undone += (undone.empty() ? "" : ", ") + std::to_string(index + 1);
             }
-            restoreAt(tools_.root, kFstab, fstabBefore["content"]);
+            // Byte for byte, but only when a step of this plan edited it: a
+            // hand edit made meanwhile by someone else stays.
+            bool editsFstab = step.kind == StepKind::Fstab || (step.kind == StepKind::Swap && step.swap.persist);
+            if (editsFstab || std::find(touched.begin(), touched.end(), kFstab) != touched.end())
+                restoreAt(tools_.root, kFstab, fstabBefore["content"]);
             outcome.failure = "step " + std::to_string(i + 1) + " (" + stepName(step.kind) + " " + step.target + ") failed: " + error.what() +
                               (undone.empty() ? "" : "; undone: step " + undone);
             report["error"] = outcome.failure;
+            // On record as what it was: failed, and rolled back.
+            record["state"] = "failed";
+            record["steps"] = report["steps"];
+            record["undo"] = Json::array();
+            record["undone"] = isoNow();
+            record["error"] = outcome.failure;
+            saveRecord(tools_.root, record);
             outcome.report = report.dump();
             return outcome;
         }
@@ -312,11 +352,12 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
     }
     outcome.changed = !inverses.empty();
     report["changed"] = outcome.changed;
+    if (!outcome.changed)
+        removeRecord(tools_.root, id);  // nothing changed, nothing to undo: no history
     if (outcome.changed) {
         Json after = Json::array();
         for (const auto& path : touched)
             after.push_back(fileState(tools_.root, path));
-        auto id = loadHistory(tools_.root).size() + 1;
         Json swapfiles = Json::array();
         for (const auto& inverse : inverses)
             if (inverse["kind"] == "swap")
@@ -333,6 +374,7 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
                                                : Json(nullptr)},
                                  {"after", after},
                                  {"swapfiles", swapfiles},
+                                 {"state", "applied"},
                                  {"undone", nullptr}});
         report["history_id"] = id;
     }
@@ -343,6 +385,10 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
 Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress)
 {
     auto record = loadRecord(tools_.root, id);
+    auto state = record.value("state", "applied");
+    if (state != "applied" && !record["undone"].is_null())
+        throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(id) + " " + (state == "failed" ? "failed" : "was interrupted") +
+                                                    " and was rolled back at " + record["undone"].get<std::string>() + "; there is nothing to undo");
     if (!record["undone"].is_null())
         throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(id) + " was undone already, at " + record["undone"].get<std::string>());
     auto records = loadHistory(tools_.root);
@@ -388,6 +434,37 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
     return outcome;
 }
 
+std::vector<std::string> PlanRunner::recover()
+{
+    std::vector<std::string> recovered;
+    for (auto record : loadHistory(tools_.root)) {
+        if (record.value("state", "") != "applying")
+            continue;
+        // Rolled back, not finished: the caller was never told it worked,
+        // and the record holds how to undo each step, not how to finish it.
+        std::string problems;
+        const auto& inverses = record["undo"];
+        for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
+            if (it->value("existed", false))
+                continue;  // the step found it in place: not the plan's to remove
+            try {
+                reverse(*it);
+            } catch (const std::exception& error) {
+                problems += std::string(problems.empty() ? "" : "; ") + "step " + (*it)["step"].dump() + ": " + error.what();
+            }
+        }
+        auto id = record["id"].dump();
+        record["state"] = "interrupted";
+        record["undone"] = isoNow();
+        record["undo"] = Json::array();
+        record["error"] = "remedyd stopped while applying this plan; it was rolled back when remedyd started again" +
+                          (problems.empty() ? std::string() : " (not all of it: " + problems + ")");
+        saveRecord(tools_.root, record);
+        recovered.push_back("plan " + id + ": " + record["error"].get<std::string>());
+    }
+    return recovered;
+}
+
 nlohmann::json PlanRunner::history() const
 {
     Json list = Json::array();
@@ -395,7 +472,13 @@ nlohmann::json PlanRunner::history() const
         Json steps = Json::array();
         for (const auto& step : record["steps"])
             steps.push_back({{"kind", step["kind"]}, {"target", step["target"]}, {"status", step["status"]}});
-        list.push_back({{"id", record["id"]}, {"time", record["time"]}, {"uid", record["uid"]}, {"steps", steps}, {"undone", record["undone"]}});
+        list.push_back({{"id", record["id"]},
+                        {"time", record["time"]},
+                        {"uid", record["uid"]},
+                        {"state", record.value("state", "applied")},
+                        {"steps", steps},
+                        {"undone", record["undone"]},
+                        {"error", record.value("error", Json(nullptr))}});
     }
     return list;
 }

@@ -51,7 +51,13 @@ public:
     // it cannot (unknown, undone already, changed since).
     Outcome undo(std::uint64_t id, bool dryRun, const Progress& progress);
 
-    // [{"id", "time", "uid", "steps": [{kind, target, status}], "undone"}], oldest first.
+    // Rolls back every plan a remedyd killed mid-way left "applying", and
+    // records each as "interrupted"; what it did, one line each. Run when
+    // remedyd starts, before it serves anyone.
+    std::vector<std::string> recover();
+
+    // [{"id", "time", "uid", "state": "applied"|"failed"|"interrupted",
+    // "steps": [{kind, target, status}], "undone", "error"}], oldest first.
     nlohmann::json history() const;
 
     // The polkit actions undoing `id` needs.

@@ -208,6 +208,20 @@ void checkSpace(const Filesystem& fs, std::uint64_t need, std::uint64_t keep, co
                                             " must stay free (option 'reserve')");
 }
 
+// The temporary a create builds under; a remedyd killed while building
+// leaves it behind.
+std::string temporaryName(const std::string& name) { return "." + name + ".remedy-new"; }
+
+// The bytes a stale temporary beside `name` holds, or nothing when there is
+// none: space a create gets back, so they must not count against it.
+std::optional<std::uint64_t> staleTemporary(int parent, const std::string& name)
+{
+    struct stat st {};
+    if (fstatat(parent, temporaryName(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return std::nullopt;
+    return static_cast<std::uint64_t>(st.st_blocks) * 512;
+}
+
 // Allocates, signs and verifies a new, empty swapfile; progress runs 0..0.9.
 void buildSwapfile(SwapSystem& system, int fd, const Filesystem& fs, std::uint64_t size, const Progress& progress)
 {
@@ -279,6 +293,9 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
     }
     if (errno != ENOENT)
         failed("cannot inspect " + request.path);
+    // What a killed create left is removed before it is built again; its
+    // blocks count as free here, or every later create would fail NoSpace.
+    fs.available += staleTemporary(place.parent.get(), place.name).value_or(0);
     checkSpace(fs, size, keep, request.path);
 
     outcome.changed = true;
@@ -297,7 +314,7 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
     // (the kernel refuses to rename an active swapfile, so before swapon): a
     // helper killed while building leaves only the temporary, which the next
     // create of this path removes; killed later, the next create finishes.
-    const std::string building = "." + place.name + ".remedy-new";
+    const std::string building = temporaryName(place.name);
     int parent = place.parent.get();
     unlinkat(parent, building.c_str(), 0);
     // Declared before the transaction, so its undo steps still have the file open.
@@ -337,6 +354,13 @@ Outcome Swapfiles::remove(const std::string& path, bool dryRun)
     auto fstabText = fstab.find(path) && fstab.find(path)->isSwap() ? fstab.withoutEntry(path) : std::nullopt;
 
     Outcome outcome;
+    // A temporary a killed create left goes with the swapfile it was for.
+    if (staleTemporary(place.parent.get(), place.name)) {
+        outcome.changed = true;
+        outcome.actions.push_back("delete " + temporaryName(place.name) + ", left by a create that was cut short");
+        if (!dryRun)
+            unlinkat(place.parent.get(), temporaryName(place.name).c_str(), 0);
+    }
     UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd) {
         if (errno == ELOOP)
@@ -344,6 +368,8 @@ Outcome Swapfiles::remove(const std::string& path, bool dryRun)
         if (errno != ENOENT)
             failed("cannot open " + path);
         if (!fstabText) {
+            if (outcome.changed)
+                return outcome;
             outcome.actions.push_back(path + " does not exist and is not in /etc/fstab; nothing to remove");
             return outcome;
         }

@@ -15,6 +15,7 @@
 #include "event_loop.h"
 #include "logging.h"
 #include "polkit.h"
+#include "recovery.h"
 #include "requests.h"
 #include "version.h"
 
@@ -141,6 +142,9 @@ int main(int argc, char** argv)
         remedy::Jobs jobs(*bus, loop, polkit);
         remedy::Requests requests(loop, polkit, jobs);
         remedy::Root root{settings.root, remedy::loadConfig(remedy::openRoot(settings.root).get())};
+        // Before anyone is served: a change a killed remedyd left half done
+        // is rolled back and put on record (remedy::recoverInterrupted).
+        remedy::recoverInterrupted(root);
         remedy::LogControlAdaptor logControl(*bus, polkit);
         remedy::ManagerAdaptor manager(*bus, requests, logControl);
         remedy::SwapAdaptor swap(*bus, requests, root);

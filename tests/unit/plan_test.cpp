@@ -11,6 +11,13 @@
 #include "scratch_root.h"
 
 #include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
@@ -200,7 +207,72 @@ TEST_F(PlanOnDisk, AFailingThirdStepUndoesTheTwoBefore)
     for (const auto& [path, file] : before)
         EXPECT_EQ(now[path].first, file.first) << path;
     EXPECT_EQ(systemd_.units["app.service"].unitFileState, "disabled");
-    EXPECT_TRUE(runner().history().empty()) << "nothing changed, nothing recorded";
+    // On record as what happened: failed, rolled back, nothing to undo.
+    auto history = runner().history();
+    ASSERT_EQ(history.size(), 1U);
+    EXPECT_EQ(history[0]["state"], "failed");
+    EXPECT_FALSE(history[0]["undone"].is_null());
+    EXPECT_NE(history[0]["error"].get<std::string>().find("step 3"), std::string::npos) << history[0];
+    try {
+        runner().undo(1, false, {});
+        ADD_FAILURE() << "a rolled-back plan was undone";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("failed and was rolled back"), std::string::npos) << error.what();
+    }
+}
+
+// The write-ahead record: a remedyd killed at any moment of an apply leaves
+// the files before or after, never between, once recover() has run, and
+// history says which. Kills land all over the apply: spread over three
+// times its length as measured here, now.
+TEST_F(PlanOnDisk, AnApplyKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
+{
+    auto contents = [this] {
+        std::map<std::string, std::string> files;
+        for (const auto& [path, file] : tree())
+            files[path] = file.first;
+        return files;
+    };
+    auto before = contents();
+    auto started = std::chrono::steady_clock::now();
+    auto first = apply(kPlan);
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    runner().undo(first["history_id"].get<std::uint64_t>(), false, {});
+    ASSERT_EQ(contents(), before);
+
+    std::mt19937 random(2024);
+    std::uniform_int_distribution<long> delay(0, 3 * std::max<long>(took, 1000));
+    int interrupted = 0;
+    int finished = 0;
+    for (int kill = 0; kill < 40; ++kill) {
+        pid_t child = fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            runner().apply(parsePlan(kPlan), false, 1001, {});
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(delay(random)));
+        ::kill(child, SIGKILL);
+        waitpid(child, nullptr, 0);
+        runner().recover();
+        auto history = runner().history();
+        auto last = history.back();
+        if (last["state"] == "applied" && last["undone"].is_null()) {
+            EXPECT_NE(contents(), before) << "after kill " << kill << ": applied, but nothing changed";
+            runner().undo(last["id"].get<std::uint64_t>(), false, {});
+            ++finished;
+        } else if (last["state"] == "interrupted") {
+            ++interrupted;
+        } else {
+            ADD_FAILURE() << "after kill " << kill << ": " << last.dump();
+        }
+        for (const auto& record : history)
+            EXPECT_NE(record["state"], "applying") << "after kill " << kill;
+        ASSERT_EQ(contents(), before) << "after kill " << kill << ": torn";
+    }
+    // Both ends were reached: the kills landed inside the work.
+    EXPECT_GT(interrupted, 0);
+    EXPECT_GT(finished, 0);
 }
 
 TEST_F(PlanOnDisk, UndoPutsEveryFileBackByteForByte)

@@ -185,6 +185,36 @@ TEST_F(Swapfiles, CreatesAPersistedActiveSwapfile)
     EXPECT_TRUE(exists("var/backups/remedy")) << "the previous fstab is kept";
 }
 
+// A remedyd killed while building leaves the temporary; the next create
+// counts its blocks as free (they are about to be) and replaces it, and a
+// remove takes it along. Before, a large stale temporary made every later
+// create fail with NoSpace, and remove left it.
+TEST_F(Swapfiles, AStaleTemporaryNeitherBlocksACreateNorOutlivesARemove)
+{
+    auto stale = root_ / "srv/.swapfile.remedy-new";
+    {
+        UniqueFd fd(open(stale.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600));
+        ASSERT_TRUE(fd);
+        ASSERT_EQ(fallocate(fd.get(), 0, 0, 32 * MiB), 0);
+    }
+    remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
+    // Room for the new file only if the stale one's 32 MiB come back.
+    auto req = request("/srv/swapfile", 32 * MiB);
+    req.reserve = available() - 16 * MiB;
+    auto dry = swapfiles.create([&] { auto r = req; r.dryRun = true; return r; }(), {});
+    EXPECT_TRUE(dry.changed);
+    EXPECT_TRUE(exists("srv/.swapfile.remedy-new")) << "a dry run changes nothing";
+    ASSERT_NO_THROW(swapfiles.create(req, {}));
+    EXPECT_FALSE(exists("srv/.swapfile.remedy-new"));
+
+    ASSERT_NO_THROW(swapfiles.remove("/srv/swapfile", false));
+    write("srv/.swapfile.remedy-new", "half built");
+    auto removed = swapfiles.remove("/srv/swapfile", false);
+    EXPECT_TRUE(removed.changed);
+    EXPECT_FALSE(exists("srv/.swapfile.remedy-new"));
+    expectUntouched("after remove");
+}
+
 TEST_F(Swapfiles, DryRunSaysWhatItWouldDoAndDoesNothing)
 {
     remedy::Swapfiles swapfiles(rootFd_.get(), kernel_, config_);
