@@ -2,11 +2,14 @@
 
 #include "error.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <string_view>
+#include <vector>
 
 namespace remedy {
 namespace {
@@ -68,15 +71,40 @@ std::string readFileAt(int dir, const std::string& name, struct stat* info)
     return text;
 }
 
+void removeStaleTemporaries(int dir, const std::string& name)
+{
+    // remedyd writes one file at a time, so any temporary of this name is
+    // a killed writer's leftover.
+    const std::string prefix = "." + name + ".remedy-";
+    std::vector<std::string> stale;
+    if (DIR* listing = fdopendir(dup(dir))) {
+        while (auto* entry = readdir(listing))
+            if (std::string_view(entry->d_name).substr(0, prefix.size()) == prefix)
+                stale.emplace_back(entry->d_name);
+        closedir(listing);
+    }
+    for (const auto& leftover : stale)
+        unlinkat(dir, leftover.c_str(), 0);
+}
+
 void replaceFileAt(int dir, const std::string& name, const std::string& content, mode_t mode)
 {
+    removeStaleTemporaries(dir, name);
     struct stat old {};
     bool existed = fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;
     if (existed && !S_ISREG(old.st_mode))
         throw Error(ErrorKind::InvalidArgument, name + " is not a regular file; remedy does not replace it");
 
-    auto temporary = temporaryName(name);
-    UniqueFd fd(openat(dir, temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    // A name taken already (a killed writer's leftover, or a forked
+    // process drawing the same numbers) is passed over for another.
+    std::string temporary;
+    UniqueFd fd;
+    for (int attempt = 0; attempt < 8 && !fd; ++attempt) {
+        temporary = temporaryName(name);
+        fd = UniqueFd(openat(dir, temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!fd && errno != EEXIST)
+            break;
+    }
     if (!fd)
         fail("cannot create a temporary file beside " + name, errno);
     try {

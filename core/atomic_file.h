@@ -19,6 +19,10 @@ std::string readFileAt(int dir, const std::string& name, struct stat* info = nul
 // mode (or `mode`, root-owned, for a new file).
 void replaceFileAt(int dir, const std::string& name, const std::string& content, mode_t mode = 0644);
 
+// Deletes what killed writers of `name` left beside it (".NAME.remedy-*"):
+// replaceFileAt does it before it writes, and so does undoing a change.
+void removeStaleTemporaries(int dir, const std::string& name);
+
 // Writes all of `data` to `fd`, retrying short writes.
 void writeAll(int fd, const char* data, std::size_t size, const std::string& what);
 

@@ -67,23 +67,6 @@ void keepBackup(int root, const std::string& text)
     closedir(dir);
 }
 
-// A helper killed in the middle of a write leaves its temporary file behind;
-// writes are serialized, so any such file found before a write is stale.
-void removeStaleTemporaries(int etc)
-{
-    int listing = openat(etc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* dir = listing >= 0 ? fdopendir(listing) : nullptr;
-    if (!dir) {
-        if (listing >= 0)
-            close(listing);
-        return;
-    }
-    while (auto* entry = readdir(dir))
-        if (std::strncmp(entry->d_name, ".fstab.remedy-", 14) == 0)
-            unlinkat(etc, entry->d_name, 0);
-    closedir(dir);
-}
-
 } // namespace
 
 Fstab FstabFile::read() const
@@ -101,10 +84,11 @@ void FstabFile::write(const Fstab& before, const std::string& text) const
     auto current = read();
     if (current.text() != before.text())
         throw Error(ErrorKind::Busy, "/etc/fstab changed while remedy was editing it; try again");
-    removeStaleTemporaries(etc.get());
     keepBackup(root_, before.text());
     replaceFileAt(etc.get(), "fstab", text, 0644);
 }
+
+void FstabFile::removeLeftovers() const { removeStaleTemporaries(openDirectory(root_, "etc", false).get(), "fstab"); }
 
 bool editFstab(int root, const std::function<std::optional<std::string>(const Fstab&)>& edit, bool dryRun)
 {

@@ -24,6 +24,10 @@ public:
     // Throws Busy when the file changed since `before` was read.
     void write(const Fstab& before, const std::string& text) const;
 
+    // Deletes what a writer killed mid-write left beside it (replaceFileAt
+    // does this before every write; recovery does it when nothing is written).
+    void removeLeftovers() const;
+
 private:
     int root_;
 };

@@ -47,6 +47,7 @@ void restoreAt(int root, const std::string& path, const Json& content)
 {
     auto [dir, name] = split(path);
     ManagedDirectory directory(root, dir);
+    directory.removeLeftovers(name);
     auto now = directory.read(name);
     if (content.is_null() ? !now : (now && *now == content.get<std::string>()))
         return;  // as it was: not even its mtime moves
@@ -453,6 +454,7 @@ std::vector<std::string> PlanRunner::recover()
                 problems += std::string(problems.empty() ? "" : "; ") + "step " + (*it)["step"].dump() + ": " + error.what();
             }
         }
+        FstabFile(tools_.root).removeLeftovers();
         auto id = record["id"].dump();
         record["state"] = "interrupted";
         record["undone"] = isoNow();

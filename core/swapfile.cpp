@@ -1,5 +1,7 @@
 #include "swapfile.h"
 
+#include "pending.h"
+
 #include "error.h"
 #include "fstab_file.h"
 #include "swap_policy.h"
@@ -316,6 +318,10 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
     // create of this path removes; killed later, the next create finishes.
     const std::string building = temporaryName(place.name);
     int parent = place.parent.get();
+    // On disk before anything is: a remedyd killed from here on leaves it,
+    // and the next remedyd rolls this create back (pending.h).
+    PendingChange pending(root_, "swap-create-" + std::to_string(std::hash<std::string>{}(request.path)),
+                          {{"operation", "swap-create"}, {"target", request.path}});
     unlinkat(parent, building.c_str(), 0);
     // Declared before the transaction, so its undo steps still have the file open.
     UniqueFd fd(openat(parent, building.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));

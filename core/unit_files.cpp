@@ -101,6 +101,12 @@ void ManagedDirectory::write(const std::string& name, const std::string& content
     replaceFileAt(dir_.get(), name, content, 0644);
 }
 
+void ManagedDirectory::removeLeftovers(const std::string& name) const
+{
+    if (dir_)
+        removeStaleTemporaries(dir_.get(), name);
+}
+
 bool ManagedDirectory::remove(const std::string& name, bool force) const
 {
     if (!read(name))

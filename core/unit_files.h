@@ -45,6 +45,9 @@ public:
     // The names of remedy's files ending in `suffix`, sorted.
     std::vector<std::string> managedFiles(const std::string& suffix) const;
 
+    // Deletes what killed writers of `name` left (atomic_file.h).
+    void removeLeftovers(const std::string& name) const;
+
     // Deletes the directory itself if nothing is left in it.
     void removeIfEmpty(int root) const;
 

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/fstab.h"
+#include "core/pending.h"
 #include "core/swap_policy.h"
 #include "core/swapfile.h"
 #include "core/trusted_path.h"
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -509,6 +511,59 @@ TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsFinishedByTheNextOne)
         swapfiles.remove("/srv/swapfile", false);
         expectUntouched("after the cycle");
     }
+}
+
+// The write-ahead record: killed at any moment, a create is rolled back by
+// the next remedyd's start (recoverPending) to exactly "before", or, killed
+// after it ended, is exactly "after"; never a swapfile without its fstab
+// line, a stray temporary, or a record left pending.
+TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
+{
+    // Spread over three times a create as long as one takes here, now.
+    long took = 0;
+    {
+        FakeKernel kernel;
+        remedy::Swapfiles swapfiles(rootFd_.get(), kernel, config_);
+        auto started = std::chrono::steady_clock::now();
+        swapfiles.create(request("/srv/swapfile"), {});
+        took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        swapfiles.remove("/srv/swapfile", false);
+    }
+    std::mt19937 random(11);
+    std::uniform_int_distribution<long> delay(0, 3 * std::max<long>(took, 1000));
+    int before = 0;
+    int after = 0;
+    const std::string persisted = std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n";
+    for (int i = 0; i < 40; ++i) {
+        pid_t helper = fork();
+        ASSERT_GE(helper, 0);
+        if (helper == 0) {
+            FakeKernel kernel;
+            try {
+                remedy::Swapfiles(rootFd_.get(), kernel, config_).create(request("/srv/swapfile"), {});
+            } catch (...) {
+            }
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(delay(random)));
+        kill(helper, SIGKILL);
+        waitpid(helper, nullptr, 0);
+
+        FakeKernel kernel;
+        recoverPending(rootFd_.get(), kernel);
+        EXPECT_FALSE(exists("var/lib/remedy/pending/swap-create-" + std::to_string(std::hash<std::string>{}("/srv/swapfile")) + ".json"));
+        EXPECT_FALSE(exists("srv/.swapfile.remedy-new")) << "after kill " << i;
+        if (exists("srv/swapfile")) {
+            EXPECT_EQ(read("etc/fstab"), persisted) << "after kill " << i << ": a swapfile without its line";
+            ++after;
+            remedy::Swapfiles(rootFd_.get(), kernel, config_).remove("/srv/swapfile", false);
+        } else {
+            ++before;
+        }
+        expectUntouched(("after kill " + std::to_string(i)).c_str());
+    }
+    EXPECT_GT(before, 0);
+    EXPECT_GT(after, 0);
 }
 
 TEST_F(Swapfiles, ZeroFillWritesEveryBlockAndReportsProgress)
