@@ -80,7 +80,7 @@ nlohmann::json diagnose(const DiagnosisFacts& facts, std::size_t topPrograms)
             findings.push_back(std::to_string(all.size()) + " OOM kills are in the kernel log; the newest " + std::to_string(kTold) + " follow");
         for (std::size_t i = 0; i < all.size(); ++i) {
             const auto& kill = all[i];
-            auto when = isoTime(facts.bootEpochUs + static_cast<std::int64_t>(kill.sinceBootUs));
+            auto when = isoTime((kill.bootEpochUs ? kill.bootEpochUs : facts.bootEpochUs) + static_cast<std::int64_t>(kill.sinceBootUs));
             auto rss = kill.anonRss + kill.fileRss + kill.shmemRss;
             kills.push_back({{"time", when}, {"kind", kill.cgroupLimit ? "cgroup" : "global"}, {"process", kill.process},
                              {"pid", kill.pid}, {"uid", kill.uid}, {"rss", rss}, {"cgroup", kill.cgroup}, {"unit", kill.unit}});

@@ -24,7 +24,17 @@ std::optional<std::vector<OomKill>> oomKills(Host& host, const std::string& refu
         return std::nullopt;
     }
     try {
-        return parseOomKills(host.kernelLog());
+        // Earlier boots first, from the journal: after a reboot the kill
+        // that caused it is still named.
+        std::vector<OomKill> kills;
+        for (const auto& boot : host.earlierBootsKernelLog())
+            for (auto kill : parseOomKills(boot.kernelLog)) {
+                kill.bootEpochUs = boot.bootEpochUs;
+                kills.push_back(std::move(kill));
+            }
+        for (auto& kill : parseOomKills(host.kernelLog()))
+            kills.push_back(std::move(kill));
+        return kills;
     } catch (const Error& error) {
         withheld.push_back(std::string("OOM kills: ") + error.what());
         return std::nullopt;
@@ -149,8 +159,9 @@ std::string checklistReport(int rootFd, Host& host, ServiceManager& systemd, con
     for (const auto& name : checkedServices(units, unit))
         facts.services.push_back(serviceFacts(systemd, logrotate, name));
     facts.metricsTimer = systemd.state("remedy-metrics.timer").activeState == "active";
+    // The metric counts what is in the kernel log: this boot's kills.
     if (auto kills = oomKills(host, withheld, facts.withheld))
-        facts.oomKills = kills->size();
+        facts.oomKills = std::count_if(kills->begin(), kills->end(), [](const OomKill& kill) { return kill.bootEpochUs == 0; });
     return checklist(facts).dump();
 }
 

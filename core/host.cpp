@@ -1,5 +1,11 @@
 #include "host.h"
 
+#include <systemd/sd-journal.h>
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+
 #include "error.h"
 #include "proc.h"
 #include "swap_system.h"
@@ -33,6 +39,47 @@ std::string LiveHost::kernelLog()
             continue;
         return log;  // EAGAIN: the end
     }
+}
+
+std::vector<Host::EarlierBoot> LiveHost::earlierBootsKernelLog()
+{
+    sd_journal* journal = nullptr;
+    if (sd_journal_open(&journal, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
+        return {};
+    sd_id128_t thisBoot{};
+    sd_id128_get_boot(&thisBoot);
+    std::map<std::string, EarlierBoot> boots;  // by boot ID
+    sd_journal_add_match(journal, "_TRANSPORT=kernel", 0);
+    sd_journal_seek_tail(journal);
+    // Newest first, and a bounded look back: a journal of years is not read.
+    constexpr int kMostEntries = 200000;
+    for (int seen = 0; seen < kMostEntries && sd_journal_previous(journal) > 0; ++seen) {
+        sd_id128_t boot{};
+        std::uint64_t monotonic = 0;
+        std::uint64_t realtime = 0;
+        if (sd_journal_get_monotonic_usec(journal, &monotonic, &boot) < 0 || sd_id128_equal(boot, thisBoot) ||
+            sd_journal_get_realtime_usec(journal, &realtime) < 0)
+            continue;
+        const void* data = nullptr;
+        std::size_t length = 0;
+        if (sd_journal_get_data(journal, "MESSAGE", &data, &length) < 0)
+            continue;
+        std::string_view message(static_cast<const char*>(data) + 8, length - 8);  // past "MESSAGE="
+        // Only what parseOomKills reads: the oom-kill line and the kill itself.
+        if (message.find("oom-kill:") == std::string_view::npos && message.find("Killed process") == std::string_view::npos)
+            continue;
+        char id[SD_ID128_STRING_MAX];
+        auto& earlier = boots[sd_id128_to_string(boot, id)];
+        earlier.bootEpochUs = static_cast<std::int64_t>(realtime) - static_cast<std::int64_t>(monotonic);
+        // Prepended: read newest first, kept oldest first.
+        earlier.kernelLog.insert(0, "6,0," + std::to_string(monotonic) + ",-;" + std::string(message) + "\n");
+    }
+    sd_journal_close(journal);
+    std::vector<EarlierBoot> result;
+    for (auto& [id, boot] : boots)
+        result.push_back(std::move(boot));
+    std::sort(result.begin(), result.end(), [](const EarlierBoot& a, const EarlierBoot& b) { return a.bootEpochUs < b.bootEpochUs; });
+    return result;
 }
 
 std::string LiveHost::proc(const std::string& name) { return readFile("/proc/" + name); }

@@ -18,6 +18,15 @@ public:
     // The kernel log's records (/dev/kmsg), oldest first; throws Error when
     // it cannot be read.
     virtual std::string kernelLog() = 0;
+    // The kernel's lines about OOM kills from earlier boots, as the journal
+    // kept them (the ring buffer starts empty at each boot), one log per
+    // boot in /dev/kmsg's format with that boot's wall-clock start. Empty
+    // where there is no persistent journal.
+    struct EarlierBoot {
+        std::int64_t bootEpochUs = 0;
+        std::string kernelLog;
+    };
+    virtual std::vector<EarlierBoot> earlierBootsKernelLog() { return {}; }
     // A file below /proc ("meminfo", "swaps", "pressure/memory"); throws
     // Error when there is none.
     virtual std::string proc(const std::string& name) = 0;
@@ -38,6 +47,7 @@ public:
 class LiveHost final : public Host {
 public:
     std::string kernelLog() override;
+    std::vector<EarlierBoot> earlierBootsKernelLog() override;
     std::string proc(const std::string& name) override;
     std::vector<ProcessMemory> processes() override;
     std::int64_t bootEpochUs() override;

@@ -14,6 +14,7 @@ namespace remedy {
 
 struct OomKill {
     std::uint64_t sinceBootUs = 0;  // the kernel's timestamp
+    std::int64_t bootEpochUs = 0;   // the wall-clock start of an earlier boot it was in; 0: this boot
     bool cgroupLimit = false;       // true: a memory cgroup's limit; false: the whole machine
     std::string process;
     int pid = 0;

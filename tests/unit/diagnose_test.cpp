@@ -178,6 +178,17 @@ protected:
 
 } // namespace
 
+// After a reboot the kernel's ring buffer is empty: the kill that caused
+// the trouble is still named, from the journal, at its own boot's time.
+TEST_F(DiagnosisReport, AKillFromBeforeTheRebootIsStillNamedAtItsOwnTime)
+{
+    host_.earlier = {{host_.boot - 86400LL * 1000000, kGlobalKill}};  // a boot a day earlier
+    auto doc = report();
+    ASSERT_EQ(doc["oom_kills"].size(), 1U) << doc.dump();
+    EXPECT_EQ(doc["oom_kills"][0]["time"], "2026-02-07T22:02:03Z") << "that boot plus the kernel's stamp";
+    EXPECT_EQ(report("withheld for the test")["oom_kills"], nullptr) << "the journal is withheld with the kernel log";
+}
+
 TEST_F(DiagnosisReport, AUnitTheKernelLogNamesInAKillIsReportedWithWhatItLacks)
 {
     host_.kmsg = kGlobalKill;

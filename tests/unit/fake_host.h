@@ -26,6 +26,10 @@ public:
     std::map<std::string, std::string> withinMounts;  // path -> its path within its mount
     std::set<std::string> files;                      // paths that name something here
 
+    std::vector<EarlierBoot> earlier;  // what the journal kept of earlier boots
+
+    std::vector<EarlierBoot> earlierBootsKernelLog() override { return earlier; }
+
     std::string kernelLog() override
     {
         ++kmsgReads;
