@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <limits>
 #include <utility>
 
 namespace remedy {
@@ -21,11 +22,17 @@ std::uint64_t parseDurationMs(const std::string& text)
         throw invalid();
     }
     auto unit = text.substr(used);
+    // Too large is refused, never wrapped around to a small duration.
+    auto scaled = [&](std::uint64_t factor) {
+        if (number > std::numeric_limits<std::uint64_t>::max() / factor)
+            throw invalid();
+        return number * factor;
+    };
     if (unit.empty())
-        return number * 1000;
+        return scaled(1000);
     for (const auto& [name, factor] : kUnits)
         if (unit == name)
-            return number * factor;
+            return scaled(factor);
     throw invalid();
 }
 

@@ -41,10 +41,18 @@ int refuseLine(libmnt_table* table, const char*, int line)
 
 std::string field(const char* value) { return value ? value : ""; }
 
+// As libmount reads a line: without its newline and one '\r' before it,
+// blank when only spaces and tabs are left, a comment when the first other
+// character is '#'. (A '\r' elsewhere is a character of the line to it.)
 bool isEntryLine(const std::string& line)
 {
-    auto first = line.find_first_not_of(" \t\r\n");
-    return first != std::string::npos && line[first] != '#';
+    auto end = line.size();
+    if (end > 0 && line[end - 1] == '\n')
+        --end;
+    if (end > 0 && line[end - 1] == '\r')
+        --end;
+    auto first = line.find_first_not_of(" \t");
+    return first < end && line[first] != '#';
 }
 
 std::vector<std::string> splitLines(const std::string& text)
@@ -122,8 +130,13 @@ Fstab Fstab::parse(std::string text)
     MNT(mnt_table_set_parser_errcb)(table.get(), refuseLine);
     MNT(mnt_table_enable_comments)(table.get(), 1);
 
-    // Parsed from the bytes remedy read, not from the path again.
-    std::unique_ptr<FILE, FileClose> stream(fmemopen(text.data(), text.size(), "r"));
+    // Parsed from the bytes remedy read, not from the path again, as if the
+    // last line had its newline, which an edit may give it: with comments
+    // enabled, libmount (2.38) drops a last line without one when a comment
+    // comes before it, and reads a line with a NUL byte only when it is the
+    // last without one (a parse error anywhere else).
+    auto terminated = text.empty() || text.back() == '\n' ? text : text + '\n';
+    std::unique_ptr<FILE, FileClose> stream(fmemopen(terminated.data(), terminated.size(), "r"));
     if (!stream && !text.empty())
         throw Error(ErrorKind::Failed, "cannot read fstab text");
     if (stream && MNT(mnt_table_parse_stream)(table.get(), stream.get(), "fstab") != 0) {
@@ -194,6 +207,10 @@ std::optional<std::string> Fstab::withEntry(const FstabEntry& wanted) const
 
 std::optional<std::string> Fstab::withoutEntry(const std::string& identity) const
 {
+    // What no entry can be: said, rather than answered "nothing to remove".
+    if (identity.empty() || identity[0] == '#' || identity.size() > 4096 ||
+        std::any_of(identity.begin(), identity.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+        throw Error(ErrorKind::InvalidArgument, "'" + identity + "' is not a source or mount point of /etc/fstab");
     std::vector<int> lines;
     for (const auto& entry : entries_)
         if (key(entry.identity()) == key(identity))

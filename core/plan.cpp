@@ -269,6 +269,12 @@ Plan parsePlan(const std::string& text)
     if (*version != kPlanVersion)
         invalid("version", std::to_string(*version) + " is not a version this remedy reads (" + std::to_string(kPlanVersion) + ")");
     top.text("description");  // for people; remedy keeps it in the history only
+    // Bounded before any step is built: a plan is one machine's fix, and a
+    // preview of each step costs remedyd a look at the system as root.
+    for (const char* list : {"fstab", "services", "memory_limits"})
+        if (const auto* entries = document.find(list) != document.end() && document[list].is_array() ? &document[list] : nullptr;
+            entries && entries->size() > kMaxPlanEntries)
+            invalid(list, "has " + std::to_string(entries->size()) + " entries; a plan takes at most " + std::to_string(kMaxPlanEntries));
     Plan plan;
     if (const auto* swap = top.object("swap"))
         plan.steps.push_back(swapStep(Fields(*swap, "swap")));

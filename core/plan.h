@@ -17,6 +17,7 @@ namespace remedy {
 inline constexpr int kPlanVersion = 1;
 inline constexpr std::size_t kMaxPlanSize = 1024 * 1024;
 inline constexpr int kMaxPlanDepth = 8;
+inline constexpr std::size_t kMaxPlanEntries = 32;  // per list: fstab, services, memory_limits
 
 enum class StepKind { Swap, Fstab, Service, Healthcheck, MemoryLimits, Metrics };
 

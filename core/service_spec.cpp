@@ -124,6 +124,11 @@ void validateFields(const ServiceSpec& spec)
         checkAccount("group", spec.group);
     if (!spec.workingDirectory.empty())
         checkAbsolute("working-directory", spec.workingDirectory);
+    // Both are written unquoted at the end of a line, where systemd reads a
+    // trailing '\' as the line going on: the next directive would vanish.
+    for (const auto& [field, value] : {std::pair{"description", &spec.description}, std::pair{"working-directory", &spec.workingDirectory}})
+        if (!value->empty() && value->back() == '\\')
+            invalid(field, "ends with '\\', which systemd reads as a line continuation");
     static const std::regex kVariable("[A-Za-z_][A-Za-z0-9_]{0,127}");
     if (spec.environment.size() > 128)
         invalid("environment", "more than 128 variables");

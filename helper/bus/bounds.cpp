@@ -2,11 +2,12 @@
 
 #include "bus/options.h"
 
-#include <sdbus-c++/Message.h>
+#include <sdbus-c++/sdbus-c++.h>
 #include <systemd/sd-bus.h>
 
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace remedy {
 namespace {
@@ -73,24 +74,49 @@ struct Walk {
     }
 };
 
+struct Filter {
+    std::string prefix;
+    RequestBounds bounds;
+};
+
+std::string gIncomingSender;  // loop thread only
+
+// An sd-bus filter: it runs for each incoming message before sd-bus
+// dispatches it to an object, and a positive return ends its processing.
+int boundsFilter(sd_bus_message* m, void* userdata, sd_bus_error*)
+{
+    if (!sd_bus_message_is_method_call(m, nullptr, nullptr))
+        return 0;
+    const auto& filter = *static_cast<const Filter*>(userdata);
+    const char* path = sd_bus_message_get_path(m);
+    std::string_view view = path ? path : "";
+    if (view.substr(0, filter.prefix.size()) != filter.prefix)
+        return 0;
+    const char* sender = sd_bus_message_get_sender(m);
+    gIncomingSender = sender ? sender : "";
+    Walk walk{filter.bounds, 0, 0, {}};
+    bool ok = walk.container(m, 0);
+    sd_bus_message_rewind(m, 1);
+    if (ok)
+        return 0;
+    sd_bus_reply_method_errorf(m, errorName(ErrorKind::InvalidArgument).c_str(), "request refused: %s", walk.error.c_str());
+    return 1;
+}
+
 } // namespace
+
+const std::string& incomingSender() { return gIncomingSender; }
 
 void installRequestBounds(sdbus::IConnection& bus, const char* pathPrefix, RequestBounds bounds)
 {
-    std::string rule = std::string("type='method_call',path_namespace='") + pathPrefix + "'";
-    bus.addMatch(
-        rule,
-        [bounds](sdbus::Message& message) {
-            auto* m = RawMessage::of(message);
-            Walk walk{bounds, 0, 0, {}};
-            bool ok = walk.container(m, 0);
-            sd_bus_message_rewind(m, 1);
-            // Thrown from a match, the error is sd-bus' reply to the call,
-            // and the call goes no further.
-            if (!ok)
-                throw toBusError(ErrorKind::InvalidArgument, "request refused: " + walk.error);
-        },
-        sdbus::floating_slot);
+    // sdbus-c++ 1.2 does not hand out its sd_bus; any message it makes knows it.
+    auto proxy = sdbus::createProxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    auto probe = proxy->createMethodCall("org.freedesktop.DBus.Peer", "Ping");
+    sd_bus* raw = sd_bus_message_get_bus(RawMessage::of(probe));
+    // Lives as long as the connection: remedyd installs it once at start.
+    auto* filter = new Filter{pathPrefix, bounds};
+    if (sd_bus_add_filter(raw, nullptr, boundsFilter, filter) < 0)
+        throw toBusError(ErrorKind::Failed, "cannot install the request bounds");
 }
 
 } // namespace remedy

@@ -1,5 +1,6 @@
 #include "bus/log_control_adaptor.h"
 
+#include "bus/bounds.h"
 #include "bus/options.h"
 #include "logging.h"
 
@@ -55,7 +56,7 @@ std::string LogControlAdaptor::SyslogIdentifier() { return "remedyd"; }
 
 void LogControlAdaptor::requireRoot()
 {
-    auto uid = polkit_.uidNow(currentSender(getObject()));
+    auto uid = polkit_.uidNow(incomingSender());  // a setter has no current message (bounds.h)
     if (uid != 0u)
         throw toBusError(ErrorKind::NotAuthorized,
                          "only root may set this property; others ask with org.remedy.Remedy1.Manager.SetLogLevel (polkit action org.remedy.manage)");

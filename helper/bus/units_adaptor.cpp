@@ -36,12 +36,12 @@ ServiceSpec readServiceSpec(const std::string& name, const Options& options)
     spec.memoryHigh = read.uint64("memory-high");
     spec.oomPolicy = read.string("oom-policy").value_or("");
     spec.logsDirectory = read.string("logs-directory").value_or("");
-    if (read.flag("log-rotate")) {
-        LogRotation rotation;
-        rotation.keep = read.uint32("log-rotate-keep").value_or(rotation.keep);
-        rotation.maxSize = read.uint64("log-rotate-max-size").value_or(rotation.maxSize);
+    // Read whether or not rotation is on, so that a wrong type is an error either way.
+    LogRotation rotation;
+    rotation.keep = read.uint32("log-rotate-keep").value_or(rotation.keep);
+    rotation.maxSize = read.uint64("log-rotate-max-size").value_or(rotation.maxSize);
+    if (read.flag("log-rotate"))
         spec.logRotation = rotation;
-    }
     return spec;
 }
 
