@@ -147,8 +147,9 @@ TEST_F(Crash, APlanKilledAnywhereIsBeforeOrAfterAndOnRecord)
             ASSERT_EQ(remedyctlAs(Caller::Root, {"undo", last["id"].dump()}).exitCode, 0) << "kill " << i;
         } else {
             // Killed before its record, or rolled back and recorded as interrupted.
-            if (last != previous)
+            if (last != previous) {
                 EXPECT_EQ(last["state"], "interrupted") << "kill " << i << ": " << last.dump();
+            }
             ++before;
         }
         EXPECT_FALSE(swapIsActive()) << "kill " << i;
