@@ -68,6 +68,10 @@ std::vector<Host::EarlierBoot> LiveHost::earlierBootsKernelLog()
         // Only what parseOomKills reads: the oom-kill line and the kill itself.
         if (message.find("oom-kill:") == std::string_view::npos && message.find("Killed process") == std::string_view::npos)
             continue;
+        // journald has unescaped what the kernel escaped: a newline here
+        // (a delegated cgroup's name) could forge a record of its own.
+        if (message.find_first_of("\n\r") != std::string_view::npos)
+            continue;
         char id[SD_ID128_STRING_MAX];
         auto& earlier = boots[sd_id128_to_string(boot, id)];
         earlier.bootEpochUs = static_cast<std::int64_t>(realtime) - static_cast<std::int64_t>(monotonic);
