@@ -6,6 +6,7 @@
 #include <systemd/sd-bus.h>
 
 #include <cstring>
+#include <deque>
 #include <string>
 #include <string_view>
 
@@ -113,8 +114,10 @@ void installRequestBounds(sdbus::IConnection& bus, const char* pathPrefix, Reque
     auto proxy = sdbus::createProxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus");
     auto probe = proxy->createMethodCall("org.freedesktop.DBus.Peer", "Ping");
     sd_bus* raw = sd_bus_message_get_bus(RawMessage::of(probe));
-    // Lives as long as the connection: remedyd installs it once at start.
-    auto* filter = new Filter{pathPrefix, bounds};
+    // Outlives the connection (remedyd closes its bus before exit) and is
+    // freed with the program: a std::deque never moves what it holds.
+    static std::deque<Filter> filters;
+    auto* filter = &filters.emplace_back(Filter{pathPrefix, bounds});
     if (sd_bus_add_filter(raw, nullptr, boundsFilter, filter) < 0)
         throw toBusError(ErrorKind::Failed, "cannot install the request bounds");
 }
