@@ -25,6 +25,8 @@ struct PlanArguments {
     std::string file;
     std::uint64_t id = 0;
     bool dryRun = false;
+    std::uint32_t lines = 0;   // history: 0 for remedyd's page size
+    std::uint64_t before = 0;  // history: only plans older than this id
 };
 
 [[noreturn]] void usageError(const std::string& message) { throw sdbus::Error(errorName(ErrorKind::InvalidArgument), message); }
@@ -121,9 +123,14 @@ int undo(HelperClient& helper, const GlobalOptions& global, const PlanArguments&
     return finishPlanJob(helper, global, job, "undo " + std::to_string(args.id), args.dryRun);
 }
 
-int history(HelperClient& helper, const GlobalOptions& global, const PlanArguments&)
+int history(HelperClient& helper, const GlobalOptions& global, const PlanArguments& args)
 {
-    auto list = Json::parse(helper.remedy().History());
+    Options options;
+    if (args.lines)
+        options["limit"] = sdbus::Variant(args.lines);
+    if (args.before)
+        options["before"] = sdbus::Variant(args.before);
+    auto list = Json::parse(helper.remedy().History(options));
     if (global.json) {
         std::cout << Json({{"history", list}}).dump() << '\n';
         return kSuccess;
@@ -166,7 +173,10 @@ void addPlanCommands(CLI::App& app, std::function<int(HelperClient&, const Globa
     undoCommand->add_option("ID", args->id, "The plan's id in remedyctl history")->required();
     undoCommand->add_flag("-n,--dry-run", args->dryRun, "Say what would be undone, and change nothing");
     undoCommand->callback(choose(undo));
-    app.add_subcommand("history", "The plans applied here, and which were undone")->callback(choose(history));
+    auto* historyCommand = app.add_subcommand("history", "The plans applied here (the newest 50), and which were undone");
+    historyCommand->add_option("-n,--lines", args->lines, "Show the newest N plans (1 to 1000)")->check(CLI::Range(1, 1000));
+    historyCommand->add_option("--before", args->before, "Show only plans older than this id (the next page)")->check(CLI::PositiveNumber);
+    historyCommand->callback(choose(history));
 }
 
 } // namespace remedy::client

@@ -25,7 +25,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kHistoryDir = "/var/lib/remedy/history";
-constexpr const char* kFstab = "/etc/fstab";
 
 std::string baseName(const std::string& unit) { return unit.substr(0, unit.rfind('.')); }
 
@@ -95,21 +94,33 @@ UniqueFd historyDirectory(int root, bool create)
     return dir;
 }
 
-std::vector<Json> loadHistory(int root)
+bool recordExists(int dir, std::uint64_t id)
 {
-    std::vector<Json> records;
-    auto dir = historyDirectory(root, false);
-    if (!dir)
-        return records;
-    for (std::uint64_t id = 1;; ++id) {
-        struct stat st {};
-        auto name = std::to_string(id) + ".json";
-        if (fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            break;
-        records.push_back(Json::parse(readFileAt(dir.get(), name)));
-    }
-    return records;
+    struct stat st {};
+    return fstatat(dir, (std::to_string(id) + ".json").c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
+
+// The newest record's id (0 for none). Records are 1.json, 2.json, ... with
+// no gap (only the newest is ever removed), so a binary search over which
+// exist finds it in O(log N) lookups, whatever the history's length.
+std::uint64_t lastId(int dir)
+{
+    if (dir < 0 || !recordExists(dir, 1))
+        return 0;
+    std::uint64_t present = 1;
+    std::uint64_t absent = 2;
+    while (recordExists(dir, absent)) {
+        present = absent;
+        absent *= 2;
+    }
+    while (absent - present > 1) {
+        auto middle = present + (absent - present) / 2;
+        (recordExists(dir, middle) ? present : absent) = middle;
+    }
+    return present;
+}
+
+Json readRecord(int dir, std::uint64_t id) { return Json::parse(readFileAt(dir, std::to_string(id) + ".json")); }
 
 void saveRecord(int root, const Json& record)
 {
@@ -126,11 +137,15 @@ void removeRecord(int root, std::uint64_t id)
 
 Json loadRecord(int root, std::uint64_t id)
 {
-    auto records = loadHistory(root);
-    if (id == 0 || id > records.size())
+    auto dir = historyDirectory(root, false);
+    if (id == 0 || !dir || !recordExists(dir.get(), id))
         throw Error(ErrorKind::InvalidArgument, "there is no applied plan " + std::to_string(id) + " (remedyctl history lists them)");
-    return records[id - 1];
+    return readRecord(dir.get(), id);
 }
+
+// A step that adds a line to fstab: its undo removes that line (and only
+// that line; the rest of the file may have changed meanwhile).
+bool editsFstab(const PlanStep& step) { return step.kind == StepKind::Fstab || (step.kind == StepKind::Swap && step.swap.persist); }
 
 } // namespace
 
@@ -276,42 +291,35 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
         return outcome;
     }
 
-    auto fstabBefore = fileState(tools_.root, kFstab);
     Json inverses = Json::array();
-    std::vector<std::string> touched;
     // Write-ahead: the record is on disk, fsync'd, before each step changes
     // anything, with how to undo every step so far and the one about to
     // run. A remedyd killed at any moment leaves a record "applying", which
-    // recover() rolls back when remedyd next starts.
-    auto id = loadHistory(tools_.root).size() + 1;
-    Json record = {{"id", id},         {"time", isoNow()},  {"uid", caller},           {"actions", planActions(plan)},
-                   {"state", "applying"}, {"steps", report["steps"]}, {"undo", inverses}, {"fstab", {{"before", fstabBefore["content"]}}},
-                   {"after", Json::array()}, {"swapfiles", Json::array()}, {"undone", nullptr}};
+    // recover() rolls back when remedyd next starts. Records hold what the
+    // plan changed, never a copy of a whole file it only added a line to:
+    // history on disk grows with the plans, not with fstab.
+    auto id = lastId(historyDirectory(tools_.root, false).get()) + 1;
+    Json record = {{"id", id},          {"time", isoNow()},      {"uid", caller},          {"actions", planActions(plan)},
+                   {"state", "applying"}, {"steps", report["steps"]}, {"undo", inverses}, {"undone", nullptr}};
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
         const auto& step = plan.steps[i];
         auto inverse = inverseOf(step);
+        inverse["step"] = i + 1;
         record["undo"] = inverses;
         record["undo"].push_back(inverse);
-        record["undo"].back()["step"] = i + 1;
         record["undo"].back()["pending"] = true;
         saveRecord(tools_.root, record);
         try {
             auto result = runStep(plan, step, false);
             report["steps"][i]["status"] = result.changed ? "changed" : "unchanged";
             report["steps"][i]["actions"] = result.actions;
-            if (result.changed) {
-                inverse["step"] = i + 1;
+            if (result.changed)
                 inverses.push_back(inverse);
-                for (const auto& file : inverse.value("files", Json::array()))
-                    touched.push_back(file["path"]);
-                bool editsFstab = step.kind == StepKind::Fstab || (step.kind == StepKind::Swap && step.swap.persist);
-                if (editsFstab && std::find(touched.begin(), touched.end(), kFstab) == touched.end())
-                    touched.push_back(kFstab);
-            }
         } catch (const std::exception& error) {
             report["steps"][i]["status"] = "failed";
             report["steps"][i]["error"] = error.what();
-            // What the failed step itself wrote before it failed goes too.
+            // What the failed step itself wrote before it failed goes too
+            // (a swap or fstab step undoes its own half: it is one transaction).
             try {
                 if (inverse.contains("files"))
                     reverse(inverse);
@@ -330,11 +338,6 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
                 }
                 undone += (undone.empty() ? "" : ", ") + std::to_string(index + 1);
             }
-            // Byte for byte, but only when a step of this plan edited it: a
-            // hand edit made meanwhile by someone else stays.
-            bool editsFstab = step.kind == StepKind::Fstab || (step.kind == StepKind::Swap && step.swap.persist);
-            if (editsFstab || std::find(touched.begin(), touched.end(), kFstab) != touched.end())
-                restoreAt(tools_.root, kFstab, fstabBefore["content"]);
             outcome.failure = "step " + std::to_string(i + 1) + " (" + stepName(step.kind) + " " + step.target + ") failed: " + error.what() +
                               (undone.empty() ? "" : "; undone: step " + undone);
             report["error"] = outcome.failure;
@@ -353,32 +356,35 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
     }
     outcome.changed = !inverses.empty();
     report["changed"] = outcome.changed;
-    if (!outcome.changed)
+    if (!outcome.changed) {
         removeRecord(tools_.root, id);  // nothing changed, nothing to undo: no history
-    if (outcome.changed) {
-        Json after = Json::array();
-        for (const auto& path : touched)
-            after.push_back(fileState(tools_.root, path));
-        Json swapfiles = Json::array();
-        for (const auto& inverse : inverses)
-            if (inverse["kind"] == "swap")
-                swapfiles.push_back(inverse["target"]);
-        saveRecord(tools_.root, {{"id", id},
-                                 {"time", isoNow()},
-                                 {"uid", caller},
-                                 {"actions", planActions(plan)},
-                                 {"steps", report["steps"]},
-                                 {"undo", inverses},
-                                 // Only when a step edited it: then undo gives it back byte for byte.
-                                 {"fstab", std::find(touched.begin(), touched.end(), kFstab) != touched.end()
-                                               ? Json{{"before", fstabBefore["content"]}}
-                                               : Json(nullptr)},
-                                 {"after", after},
-                                 {"swapfiles", swapfiles},
-                                 {"state", "applied"},
-                                 {"undone", nullptr}});
-        report["history_id"] = id;
+        outcome.report = report.dump();
+        return outcome;
     }
+    // What undo will check is still as this run left it: the files the
+    // steps wrote, the fstab lines they added, the swapfiles they made.
+    Json after = Json::array();
+    Json fstabLines = Json::array();
+    Json swapfiles = Json::array();
+    auto fstab = FstabFile(tools_.root).read();
+    for (const auto& inverse : inverses) {
+        for (const auto& file : inverse.value("files", Json::array()))
+            after.push_back(fileState(tools_.root, file["path"]));
+        const auto& step = plan.steps[inverse["step"].get<std::size_t>() - 1];
+        if (editsFstab(step))
+            if (auto entry = fstab.find(step.target))
+                fstabLines.push_back(describeEntry(*entry));
+        if (step.kind == StepKind::Swap)
+            swapfiles.push_back(step.target);
+    }
+    record["state"] = "applied";
+    record["steps"] = report["steps"];
+    record["undo"] = inverses;
+    record["after"] = after;
+    record["fstab_lines"] = fstabLines;
+    record["swapfiles"] = swapfiles;
+    saveRecord(tools_.root, record);
+    report["history_id"] = id;
     outcome.report = report.dump();
     return outcome;
 }
@@ -392,43 +398,50 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
                                                     " and was rolled back at " + record["undone"].get<std::string>() + "; there is nothing to undo");
     if (!record["undone"].is_null())
         throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(id) + " was undone already, at " + record["undone"].get<std::string>());
-    auto records = loadHistory(tools_.root);
-    for (const auto& later : records)
-        if (later["id"].get<std::uint64_t>() > id && later["undone"].is_null())
-            throw Error(ErrorKind::InvalidArgument, "plan " + later["id"].dump() + " was applied after " + std::to_string(id) +
-                                                        "; undo it first (remedyctl undo " + later["id"].dump() + ")");
+    // Only the records after this one are read: undoing the newest costs
+    // the same at any length of history.
+    auto dir = historyDirectory(tools_.root, false);
+    for (auto later = id + 1; recordExists(dir.get(), later); ++later) {
+        auto laterRecord = readRecord(dir.get(), later);
+        if (laterRecord.value("state", "applied") == "applied" && laterRecord["undone"].is_null())
+            throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(later) + " was applied after " + std::to_string(id) +
+                                                        "; undo it first (remedyctl undo " + std::to_string(later) + ")");
+    }
     // Exactly as the apply left it, or nothing is touched.
+    auto refuse = [&](const std::string& what) {
+        throw Error(ErrorKind::InvalidArgument, "refusing to undo plan " + std::to_string(id) + ": " + what);
+    };
     for (const auto& file : record["after"]) {
         auto now = fileState(tools_.root, file["path"]);
         if (now["content"] != file["content"])
-            throw Error(ErrorKind::InvalidArgument, "refusing to undo plan " + std::to_string(id) + ": " + file["path"].get<std::string>() +
-                                                        " changed since it was applied");
+            refuse(file["path"].get<std::string>() + " changed since it was applied");
+    }
+    auto fstab = FstabFile(tools_.root).read();
+    for (const auto& line : record.value("fstab_lines", Json::array())) {
+        auto present = std::any_of(fstab.entries().begin(), fstab.entries().end(),
+                                   [&](const FstabEntry& entry) { return describeEntry(entry) == line.get<std::string>(); });
+        if (!present)
+            refuse("its /etc/fstab line \"" + line.get<std::string>() + "\" changed or is gone since it was applied");
     }
     for (const auto& swapfile : record["swapfiles"]) {
         struct stat st {};
         auto relative = swapfile.get<std::string>().substr(1);
         if (fstatat(tools_.root, relative.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            throw Error(ErrorKind::InvalidArgument, "refusing to undo plan " + std::to_string(id) + ": " + swapfile.get<std::string>() +
-                                                        " is gone since it was applied");
+            refuse(swapfile.get<std::string>() + " is gone since it was applied");
     }
     Outcome outcome{true, {}};
     const auto& inverses = record["undo"];
     for (auto it = inverses.rbegin(); it != inverses.rend(); ++it)
         outcome.actions.push_back("undo step " + (*it)["step"].dump() + ": " + (*it)["kind"].get<std::string>() + " " +
                                   (*it)["target"].get<std::string>());
-    bool fstab = !record["fstab"].is_null();
-    if (fstab)
-        outcome.actions.push_back("put back /etc/fstab as it was");
     if (dryRun)
         return outcome;
     std::size_t done = 0;
     for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
         reverse(*it);
         if (progress)
-            progress(static_cast<double>(++done) / static_cast<double>(inverses.size() + 1));
+            progress(static_cast<double>(++done) / static_cast<double>(inverses.size()));
     }
-    if (fstab)
-        restoreAt(tools_.root, kFstab, record["fstab"]["before"]);
     record["undone"] = isoNow();
     saveRecord(tools_.root, record);
     outcome.report = Json{{"undone", id}}.dump();
@@ -437,44 +450,54 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
 
 std::vector<std::string> PlanRunner::recover()
 {
-    std::vector<std::string> recovered;
-    for (auto record : loadHistory(tools_.root)) {
-        if (record.value("state", "") != "applying")
-            continue;
-        // Rolled back, not finished: the caller was never told it worked,
-        // and the record holds how to undo each step, not how to finish it.
-        std::string problems;
-        const auto& inverses = record["undo"];
-        for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
-            if (it->value("existed", false))
-                continue;  // the step found it in place: not the plan's to remove
-            try {
-                reverse(*it);
-            } catch (const std::exception& error) {
-                problems += std::string(problems.empty() ? "" : "; ") + "step " + (*it)["step"].dump() + ": " + error.what();
-            }
+    // Plans run one at a time and recover() runs before any other, so only
+    // the newest record can have been cut short.
+    auto dir = historyDirectory(tools_.root, false);
+    auto newest = lastId(dir.get());
+    if (newest == 0)
+        return {};
+    auto record = readRecord(dir.get(), newest);
+    if (record.value("state", "") != "applying")
+        return {};
+    // Rolled back, not finished: the caller was never told it worked,
+    // and the record holds how to undo each step, not how to finish it.
+    std::string problems;
+    const auto& inverses = record["undo"];
+    for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
+        if (it->value("existed", false))
+            continue;  // the step found it in place: not the plan's to remove
+        try {
+            reverse(*it);
+        } catch (const std::exception& error) {
+            problems += std::string(problems.empty() ? "" : "; ") + "step " + (*it)["step"].dump() + ": " + error.what();
         }
-        FstabFile(tools_.root).removeLeftovers();
-        auto id = record["id"].dump();
-        record["state"] = "interrupted";
-        record["undone"] = isoNow();
-        record["undo"] = Json::array();
-        record["error"] = "remedyd stopped while applying this plan; it was rolled back when remedyd started again" +
-                          (problems.empty() ? std::string() : " (not all of it: " + problems + ")");
-        saveRecord(tools_.root, record);
-        recovered.push_back("plan " + id + ": " + record["error"].get<std::string>());
     }
-    return recovered;
+    FstabFile(tools_.root).removeLeftovers();
+    record["state"] = "interrupted";
+    record["undone"] = isoNow();
+    record["undo"] = Json::array();
+    record["error"] = "remedyd stopped while applying this plan; it was rolled back when remedyd started again" +
+                      (problems.empty() ? std::string() : " (not all of it: " + problems + ")");
+    saveRecord(tools_.root, record);
+    return {"plan " + std::to_string(newest) + ": " + record["error"].get<std::string>()};
 }
 
-nlohmann::json PlanRunner::history() const
+nlohmann::json PlanRunner::history(const HistoryQuery& query) const
 {
-    Json list = Json::array();
-    for (const auto& record : loadHistory(tools_.root)) {
+    // Newest first from `before`, reading only as many records as the page
+    // needs (all of them only when few are the asker's).
+    Json page = Json::array();
+    auto dir = historyDirectory(tools_.root, false);
+    auto newest = lastId(dir.get());
+    auto from = query.before == 0 ? newest : std::min(newest, query.before - 1);
+    for (auto id = from; id >= 1 && page.size() < query.limit; --id) {
+        auto record = readRecord(dir.get(), id);
+        if (query.uid && record.value("uid", static_cast<uid_t>(-1)) != *query.uid)
+            continue;
         Json steps = Json::array();
         for (const auto& step : record["steps"])
             steps.push_back({{"kind", step["kind"]}, {"target", step["target"]}, {"status", step["status"]}});
-        list.push_back({{"id", record["id"]},
+        page.push_back({{"id", record["id"]},
                         {"time", record["time"]},
                         {"uid", record["uid"]},
                         {"state", record.value("state", "applied")},
@@ -482,7 +505,8 @@ nlohmann::json PlanRunner::history() const
                         {"undone", record["undone"]},
                         {"error", record.value("error", Json(nullptr))}});
     }
-    return list;
+    std::reverse(page.begin(), page.end());  // oldest first, as a log reads
+    return page;
 }
 
 std::vector<std::string> PlanRunner::undoActions(std::uint64_t id) const

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -34,6 +34,15 @@ struct PlanTools {
     // Whether steps may touch units remedy does not manage (a memory limit
     // or health check of an admin's service): the caller's unit.manage-any.
     bool anyUnit = false;
+};
+
+// A page of history (PlanRunner::history).
+inline constexpr std::size_t kDefaultHistoryPage = 50;
+inline constexpr std::size_t kMaxHistoryPage = 1000;
+struct HistoryQuery {
+    std::size_t limit = kDefaultHistoryPage;
+    std::uint64_t before = 0;     // only records older than this id; 0: from the newest
+    std::optional<uid_t> uid{};  // only this caller's records
 };
 
 class PlanRunner {
@@ -57,8 +66,10 @@ public:
     std::vector<std::string> recover();
 
     // [{"id", "time", "uid", "state": "applied"|"failed"|"interrupted",
-    // "steps": [{kind, target, status}], "undone", "error"}], oldest first.
-    nlohmann::json history() const;
+    // "steps": [{kind, target, status}], "undone", "error"}], oldest first:
+    // the newest `limit` records before `before` (0: the newest), of `uid`
+    // alone when it is set.
+    nlohmann::json history(const HistoryQuery& query = {}) const;
 
     // The polkit actions undoing `id` needs.
     std::vector<std::string> undoActions(std::uint64_t id) const;

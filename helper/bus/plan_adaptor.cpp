@@ -78,22 +78,23 @@ void PlanAdaptor::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, O
     });
 }
 
-std::string PlanAdaptor::History()
+std::string PlanAdaptor::History(const Options& options)
 {
     // What others changed is theirs to see: a caller sees its own plans, root every plan.
     return guarded([&] {
+        OptionReader reader(options, {"limit", "before"});
+        HistoryQuery query;
+        query.limit = reader.uint32("limit").value_or(kDefaultHistoryPage);
+        query.before = reader.uint64("before").value_or(0);
+        if (query.limit == 0 || query.limit > kMaxHistoryPage)
+            throw Error(ErrorKind::InvalidArgument, "limit must be 1 to " + std::to_string(kMaxHistoryPage));
         auto uid = polkit_.uidNow(currentSender(getObject()));
         if (!uid)
             throw Error(ErrorKind::NotAuthorized, "cannot identify the caller");
+        if (*uid != 0)
+            query.uid = *uid;
         auto rootFd = openRoot(root_.path);
-        auto history = PlanRunner({rootFd.get()}).history();
-        if (*uid == 0)
-            return history.dump();
-        auto mine = nlohmann::json::array();
-        for (auto& record : history)
-            if (record.value("uid", static_cast<uid_t>(-1)) == *uid)
-                mine.push_back(std::move(record));
-        return mine.dump();
+        return PlanRunner({rootFd.get()}).history(query).dump();
     });
 }
 

@@ -57,6 +57,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -1156,7 +1157,7 @@ std::vector<Method> methods()
         {"Plan", "Preview", {S(kSwapPlan), Dict({})}, {{"auth.interactive", 'b'}}},
         {"Plan", "Apply", {S(kSwapPlan), dryRun()}, kChange, true},
         {"Plan", "Undo", {T(999), dryRun()}, kChange, true},
-        {"Plan", "History", {}, {}},
+        {"Plan", "History", {Dict({})}, {{"limit", 'u'}, {"before", 't'}}},
     };
 }
 
@@ -1319,7 +1320,7 @@ std::vector<MatrixRow> matrixRows()
         {"Apply dry-run", remedy(pl, "Apply", {S(kServicePlan), dryRun()}), refused(), refused()},
         {"Undo the member's run", remedy(pl, "Undo", {ArgT(), Dict({})}), refused("org.remedy.plan.apply"), refused("org.remedy.plan.apply")},
         {"Undo dry-run", remedy(pl, "Undo", {ArgT(), dryRun()}), refused(), refused()},
-        {"History", remedy(pl, "History"), answers(noRuns), answers(noRuns)},
+        {"History", remedy(pl, "History", {Dict({})}), answers(noRuns), answers(noRuns)},
         // LogControl1: writes are root's; the rest is public
         {"Set LogLevel", setProperty(kLogControlPath, kLogControl, "LogLevel", S("debug")), refused("only root"), refused("only root")},
         {"Set LogLevel emerg", setProperty(kLogControlPath, kLogControl, "LogLevel", S("emerg")), refused("only root"), refused("only root")},
@@ -1344,7 +1345,7 @@ MemberRun applyMemberPlan()
 {
     auto apply = remedy("Plan", "Apply", {S(kSwapPlan), Dict({})});
     apply.awaitSignal = "Completed";
-    Session session(member(), {apply, remedy("Plan", "History")});
+    Session session(member(), {apply, remedy("Plan", "History", {Dict({})})});
     auto job = session.call(0);
     EXPECT_TRUE(job.ok()) << job.describe();
     auto history = nlohmann::json::parse(session.call(1).text, nullptr, false);
@@ -1405,7 +1406,7 @@ TEST(HostileMatrix, EveryMethodAndWritablePropertyIsRefusedOrTellsNothingAndChan
             table.push_back({row.label, swapOnly(), row.request, row.swapOnly, std::to_string(run.id)});
     }
     // The member's own History shows the run: the rows above could fail.
-    table.push_back({"History (the member's own)", member(), remedy("Plan", "History"),
+    table.push_back({"History (the member's own)", member(), remedy("Plan", "History", {Dict({})}),
                      answers([](const Reply& r) { return r.text.find(kPlanSwapfile) != std::string::npos ? "" : "the member's run is missing"; }), ""});
     int held = runRows(world, table, "matrix");
     EXPECT_EQ(held, static_cast<int>(table.size()));
@@ -2304,12 +2305,15 @@ std::string memberCallsWork(Session& memberSession)
 }
 
 // remedyd within its unit's limits: MemoryMax=64M (the peak, VmHWM), TasksMax=128.
+// Under ASan (scripts/test-sanitizers sets REMEDY_SANITIZERS) the shadow
+// memory and quarantine alone pass 64 MiB, so only the threads are counted.
 std::string withinLimits(pid_t pid)
 {
+    static const bool sanitized = std::getenv("REMEDY_SANITIZERS") != nullptr;
     auto peak = statusKiB(pid, "VmHWM");
     auto threads = statusKiB(pid, "Threads");
     std::string wrong;
-    if (peak < 0 || peak >= 64 * 1024)
+    if (peak < 0 || (!sanitized && peak >= 64 * 1024))
         wrong += "peak RSS " + std::to_string(peak) + " KiB; ";
     if (threads < 0 || threads >= 128)
         wrong += std::to_string(threads) + " threads; ";

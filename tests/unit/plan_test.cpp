@@ -325,6 +325,71 @@ TEST_F(PlanOnDisk, UndoingAPlanOfUnitsKeepsALaterHandEditOfFstab)
     EXPECT_FALSE(fs::exists(root_ / "etc/systemd/system/app.service"));
 }
 
+std::string fstabPlan(const std::string& target)
+{
+    return R"({"version": 1, "fstab": [{"source": "tmpfs", "target": ")" + target + R"(", "type": "tmpfs", "options": "size=1M"}]})";
+}
+
+// A record holds what its plan changed, not a copy of fstab: the history on
+// disk grows with the number of plans, not with its square.
+TEST_F(PlanOnDisk, ARecordDoesNotGrowWithFstab)
+{
+    auto recordSize = [this](int id) { return fs::file_size(root_ / ("var/lib/remedy/history/" + std::to_string(id) + ".json")); };
+    apply(fstabPlan("/mnt/p1"));
+    for (int i = 2; i <= 40; ++i)
+        apply(fstabPlan("/mnt/p" + std::to_string(i)));
+    // Forty lines of fstab later, the newest record is the size of the first
+    // (the digits of the id and the mount point aside).
+    EXPECT_LT(recordSize(40), recordSize(1) + 64) << recordSize(1) << " then " << recordSize(40);
+}
+
+TEST_F(PlanOnDisk, UndoRemovesOnlyItsOwnFstabLinesAndKeepsAHandEditElsewhere)
+{
+    apply(fstabPlan("/mnt/mine"));
+    std::ofstream(root_ / "etc/fstab", std::ios::app) << "tmpfs /later tmpfs defaults 0 0\n";
+    EXPECT_TRUE(runner().undo(1, false, {}).changed);
+    EXPECT_EQ(read("etc/fstab"), "# fstab\n/dev/vda1 / ext4 defaults 0 1\ntmpfs /later tmpfs defaults 0 0\n");
+}
+
+TEST_F(PlanOnDisk, UndoRefusesWhenItsOwnFstabLineWasEditedByHand)
+{
+    apply(fstabPlan("/mnt/mine"));
+    auto text = read("etc/fstab");
+    auto at = text.find("size=1M");
+    ASSERT_NE(at, std::string::npos);
+    write("etc/fstab", text.replace(at, 7, "size=2M"));
+    auto edited = read("etc/fstab");
+    try {
+        runner().undo(1, false, {});
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("its /etc/fstab line \"tmpfs /mnt/mine tmpfs size=1M 0 0\" changed or is gone"),
+                  std::string::npos)
+            << error.what();
+    }
+    EXPECT_EQ(read("etc/fstab"), edited);
+}
+
+TEST_F(PlanOnDisk, HistoryIsPagedNewestFirstAndFilteredByCaller)
+{
+    for (int i = 1; i <= 7; ++i)
+        runner().apply(parsePlan(fstabPlan("/mnt/h" + std::to_string(i))), false, i % 2 ? 1001 : 1002, {});
+    auto ids = [](const nlohmann::json& page) {
+        std::vector<int> list;
+        for (const auto& record : page)
+            list.push_back(record["id"].get<int>());
+        return list;
+    };
+    EXPECT_EQ(ids(runner().history()), (std::vector<int>{1, 2, 3, 4, 5, 6, 7}));
+    EXPECT_EQ(ids(runner().history({3})), (std::vector<int>{5, 6, 7}));
+    EXPECT_EQ(ids(runner().history({3, 5})), (std::vector<int>{2, 3, 4}));
+    EXPECT_EQ(ids(runner().history({2, 0, 1002})), (std::vector<int>{4, 6}));
+    EXPECT_EQ(ids(runner().history({10, 2, 1001})), (std::vector<int>{1}));
+    EXPECT_EQ(ids(runner().history({10, 0, 5})), (std::vector<int>{}));
+    // The next plan's id follows the newest, whatever the page.
+    EXPECT_EQ(apply(fstabPlan("/mnt/h8"))["history_id"], 8);
+}
+
 TEST_F(PlanOnDisk, AnEarlierPlanIsUndoneOnlyAfterTheLaterOnes)
 {
     apply(kPlan);
