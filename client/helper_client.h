@@ -30,6 +30,9 @@ class RemedyProxy final
 public:
     explicit RemedyProxy(sdbus::IConnection& bus);
     ~RemedyProxy();
+
+private:
+    void onChanged() override {}  // Fstab.Changed: remedyctl asks once and exits
 };
 
 // What a job ended with.

@@ -7,7 +7,10 @@
 
 namespace remedy {
 
-enum class ErrorKind { NotAuthorized, InvalidArgument, Unsupported, NoSpace, Busy, Failed };
+// NoSystemd: the operation needs systemd, and none answers on the system bus
+// (a container or chroot without it); not the caller's mistake.
+// Cancelled: its starter cancelled the job, and what it had done was undone.
+enum class ErrorKind { NotAuthorized, InvalidArgument, Unsupported, NoSpace, Busy, NoSystemd, Cancelled, Failed };
 
 class Error : public std::runtime_error {
 public:

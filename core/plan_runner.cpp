@@ -310,6 +310,10 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
         record["undo"].back()["pending"] = true;
         saveRecord(tools_.root, record);
         try {
+            // Inside the try: a progress report that throws (the job was
+            // cancelled) rolls back the steps before, like a failed step.
+            if (progress && i > 0)
+                progress(static_cast<double>(i) / static_cast<double>(plan.steps.size()));
             auto result = runStep(plan, step, false);
             report["steps"][i]["status"] = result.changed ? "changed" : "unchanged";
             report["steps"][i]["actions"] = result.actions;
@@ -348,12 +352,15 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
             record["undone"] = isoNow();
             record["error"] = outcome.failure;
             saveRecord(tools_.root, record);
+            // A cancel is not the plan's failure: the caller learns it by name.
+            if (auto* known = dynamic_cast<const Error*>(&error); known && known->kind() == ErrorKind::Cancelled)
+                throw Error(ErrorKind::Cancelled, outcome.failure);
             outcome.report = report.dump();
             return outcome;
         }
-        if (progress)
-            progress(static_cast<double>(i + 1) / static_cast<double>(plan.steps.size()));
     }
+    if (progress)
+        progress(1.0);
     outcome.changed = !inverses.empty();
     report["changed"] = outcome.changed;
     if (!outcome.changed) {

@@ -19,6 +19,8 @@ constexpr std::string_view errorSuffix(ErrorKind kind)
     case ErrorKind::Unsupported: return "Unsupported";
     case ErrorKind::NoSpace: return "NoSpace";
     case ErrorKind::Busy: return "Busy";
+    case ErrorKind::NoSystemd: return "NoSystemd";
+    case ErrorKind::Cancelled: return "Cancelled";
     case ErrorKind::Failed: break;
     }
     return "Failed";

@@ -97,6 +97,8 @@ void EventLoop::post(std::function<void()> fn)
     (void)!write(wakeFd_, &one, sizeof one);
 }
 
+void EventLoop::watch(int fd, short events, std::function<void()> onReady) { watches_.push_back({fd, events, std::move(onReady)}); }
+
 void EventLoop::started() { ++inFlight_; }
 void EventLoop::finished() { --inFlight_; }
 
@@ -140,10 +142,15 @@ void EventLoop::run(std::function<void()> onStop)
             timeout = timeout < 0 ? idleMs : std::min(timeout, idleMs);
         }
 
-        pollfd fds[] = {{pollData.fd, pollData.events, 0}, {wakeFd_, POLLIN, 0}, {signalFd_, POLLIN, 0}};
-        int ready = poll(fds, 3, timeout);
+        std::vector<pollfd> fds = {{pollData.fd, pollData.events, 0}, {wakeFd_, POLLIN, 0}, {signalFd_, POLLIN, 0}};
+        for (const auto& watch : watches_)
+            fds.push_back({watch.fd, watch.events, 0});
+        int ready = poll(fds.data(), fds.size(), timeout);
         if (ready < 0 && errno != EINTR)
             throw std::system_error(errno, std::generic_category(), "poll");
+        for (std::size_t i = 0; ready > 0 && i < watches_.size(); ++i)
+            if (fds[3 + i].revents & watches_[i].events)
+                watches_[i].onReady();
 
         if (fds[1].revents & POLLIN) {
             runPosted();

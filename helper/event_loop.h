@@ -76,6 +76,11 @@ public:
     // Thread-safe: queues fn to run on the loop's thread.
     void post(std::function<void()> fn);
 
+    // Calls onReady on the loop's thread whenever poll() reports `events`
+    // on fd (which the caller keeps open). A watch is not activity: it does
+    // not keep remedyd from exiting when idle.
+    void watch(int fd, short events, std::function<void()> onReady);
+
     // Keeps the loop from stopping until the matching finished() (work
     // that waits on the bus rather than on a thread, such as polkit's answer).
     void started();
@@ -92,6 +97,12 @@ private:
     std::mutex mutex_;
     std::deque<std::function<void()>> posted_;  // guarded by mutex_
     int inFlight_ = 0;                          // loop thread only
+    struct Watch {
+        int fd;
+        short events;
+        std::function<void()> onReady;
+    };
+    std::vector<Watch> watches_;  // loop thread only
     Workers changes_{1};
     Workers reads_{2};
 };

@@ -2,6 +2,7 @@
 
 #include "audit.h"
 #include "bus/bounds.h"
+#include "bus/options.h"
 
 
 namespace remedy {
@@ -11,9 +12,9 @@ constexpr auto kKeepFinished = std::chrono::minutes(1);
 
 } // namespace
 
-Job::Job(sdbus::IConnection& bus, Polkit& polkit, std::string path, Caller owner, std::string operation, std::string target)
+Job::Job(sdbus::IConnection& bus, Polkit& polkit, std::string path, Caller owner, std::string operation, std::string target, bool cancelable)
     : AdaptorInterfaces(bus, path), polkit_(polkit), path_(std::move(path)), owner_(std::move(owner)), operation_(std::move(operation)),
-      target_(std::move(target))
+      target_(std::move(target)), cancelable_(cancelable)
 {
     owner_.admission.reset();  // the job's work holds the caller's place, not the object that outlives it
 }
@@ -73,6 +74,18 @@ void Job::notify(const std::vector<std::string>& properties)
     }
 }
 
+void Job::Cancel(const std::map<std::string, sdbus::Variant>& options)
+{
+    checkReader();
+    if (!options.empty())
+        throw toBusError(ErrorKind::InvalidArgument, "Cancel takes no options; '" + options.begin()->first + "' is not one");
+    if (!cancelable_)
+        throw toBusError(ErrorKind::Unsupported, "a " + operation_ + " job cannot be stopped midway safely; wait for it to finish");
+    if (finished_)
+        throw toBusError(ErrorKind::InvalidArgument, "the job has finished already");
+    cancelRequested_ = true;
+}
+
 void Job::setProgress(double fraction)
 {
     progress_ = fraction;
@@ -121,7 +134,8 @@ void Jobs::reap(uid_t uid)
     }
 }
 
-void Jobs::start(const Caller& caller, const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work)
+void Jobs::start(const Caller& caller, const std::string& operation, const std::string& target, bool dryRunOnly, bool cancelable, Reply reply,
+                 Work work)
 {
     reap(caller.uid);
     if (busyTargets_.count(target)) {
@@ -130,7 +144,7 @@ void Jobs::start(const Caller& caller, const std::string& operation, const std::
     }
     busyTargets_.insert(target);
     auto id = nextId_++;
-    auto job = std::make_shared<Job>(bus_, polkit_, "/org/remedy/Remedy1/job/" + std::to_string(id), caller, operation, target);
+    auto job = std::make_shared<Job>(bus_, polkit_, "/org/remedy/Remedy1/job/" + std::to_string(id), caller, operation, target, cancelable);
 
     loop_.run<Attempt<Outcome>>(
         Lane::Change,
@@ -149,7 +163,12 @@ void Jobs::start(const Caller& caller, const std::string& operation, const std::
             if (!check.value || dryRunOnly)
                 return check;
             return attempt<Outcome>([&] {
-                return work(caller, false, [this, job](double fraction) { loop_.post([job, fraction] { job->setProgress(fraction); }); });
+                return work(caller, false, [this, job](double fraction) {
+                    // At 1.0 the work is done and kept: too late to cancel.
+                    if (job->cancelRequested() && fraction < 1.0)
+                        throw Error(ErrorKind::Cancelled, "cancelled by its starter; what it had done was undone");
+                    loop_.post([job, fraction] { job->setProgress(fraction); });
+                });
             });
         },
         [this, job, caller, operation, target, dryRunOnly](Attempt<Outcome> result) {

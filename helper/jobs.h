@@ -18,6 +18,7 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -42,7 +43,7 @@ Attempt<T> attempt(Fn&& fn);
 
 class Job final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Job_adaptor> {
 public:
-    Job(sdbus::IConnection& bus, Polkit& polkit, std::string path, Caller owner, std::string operation, std::string target);
+    Job(sdbus::IConnection& bus, Polkit& polkit, std::string path, Caller owner, std::string operation, std::string target, bool cancelable);
     ~Job();
 
     void publish();
@@ -52,11 +53,15 @@ public:
     const std::string& path() const { return path_; }
     uid_t uid() const { return owner_.uid; }
     bool finished() const { return finished_; }
+    // From the work's thread: whether its starter asked it to stop.
+    bool cancelRequested() const { return cancelRequested_; }
 
 private:
     std::string Operation() override { return readable(operation_); }
     std::string Target() override { return readable(target_); }
     uint32_t StartedByUID() override { return readable(owner_.uid); }
+    bool Cancelable() override { return readable(cancelable_); }
+    void Cancel(const std::map<std::string, sdbus::Variant>& options) override;
     double Progress() override { return readable(progress_); }
     bool Finished() override { return readable(finished_); }
     bool Success() override { return readable(success_); }
@@ -82,6 +87,8 @@ private:
     Caller owner_;
     std::string operation_;
     std::string target_;
+    bool cancelable_;
+    std::atomic<bool> cancelRequested_{false};
     double progress_ = 0;
     double announced_ = 0;
     bool published_ = false;
@@ -102,8 +109,11 @@ public:
 
     Jobs(sdbus::IConnection& bus, EventLoop& loop, Polkit& polkit) : bus_(bus), loop_(loop), polkit_(polkit) {}
 
-    // With dryRunOnly the job completes with the dry run's actions.
-    void start(const Caller& caller, const std::string& operation, const std::string& target, bool dryRunOnly, Reply reply, Work work);
+    // With dryRunOnly the job completes with the dry run's actions. A
+    // cancelable job's work stops at its next progress report once Cancel
+    // was called (the report throws Cancelled), so its own undo runs.
+    void start(const Caller& caller, const std::string& operation, const std::string& target, bool dryRunOnly, bool cancelable, Reply reply,
+               Work work);
 
     // Finished jobs kept for their starter to read; beyond it the oldest go.
     static constexpr std::size_t kMaxKeptPerUid = 32;

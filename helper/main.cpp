@@ -18,6 +18,7 @@
 #include "recovery.h"
 #include "requests.h"
 #include "version.h"
+#include "watches.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/spdlog.h>
@@ -152,6 +153,7 @@ int main(int argc, char** argv)
         remedy::DiagnosticsAdaptor diagnostics(*bus, requests, root);
         remedy::UnitsAdaptor units(*bus, requests, root);
         remedy::PlanAdaptor plans(*bus, requests, polkit, root);
+        remedy::SystemWatches watches(loop, root, [&] { swap.announceAreas(); }, [&] { fstab.emitChanged(); });
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);
 

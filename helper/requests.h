@@ -44,6 +44,7 @@ struct JobCall {
     std::string target;     // what it works on; one job per target at a time
     bool dryRunOnly = false;
     Jobs::Work work;
+    bool cancelable = false;  // whether the work undoes itself when its progress report throws
 };
 
 class Requests {

@@ -52,7 +52,7 @@ void Requests::job(sdbus::Result<sdbus::ObjectPath>&& result, const std::string&
     authorize(
         sender, call->ask,
         [this, reply, call](Caller caller) {
-            jobs_.start(caller, call->operation, call->target, call->dryRunOnly, reply, call->work);
+            jobs_.start(caller, call->operation, call->target, call->dryRunOnly, call->cancelable, reply, call->work);
         },
         [reply](const sdbus::Error& error) { reply->returnError(error); });
 }

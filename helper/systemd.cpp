@@ -25,8 +25,19 @@ constexpr const char* kServiceInterface = "org.freedesktop.systemd1.Service";
 // Longer than systemd's default start timeout (90 s), so systemd decides.
 constexpr auto kJobTimeout = std::chrono::seconds(120);
 
+// No systemd on the bus (a container or chroot without it): said as such,
+// not as the caller's mistake nor as systemd refusing.
+void requireSystemd(const sdbus::Error& error)
+{
+    const auto& name = error.getName();
+    if (name == "org.freedesktop.DBus.Error.ServiceUnknown" || name == "org.freedesktop.DBus.Error.NameHasNoOwner" ||
+        name == "org.freedesktop.DBus.Error.Spawn.ServiceNotFound")
+        throw Error(ErrorKind::NoSystemd, "systemd is not running on this machine's system bus; remedy needs it to manage units");
+}
+
 [[noreturn]] void refused(const std::string& what, const sdbus::Error& error)
 {
+    requireSystemd(error);
     throw Error(ErrorKind::Failed, "systemd refused to " + what + ": " + error.getMessage());
 }
 
@@ -84,6 +95,7 @@ UnitState Systemd::state(const std::string& unit)
     try {
         manager_->callMethod("LoadUnit").onInterface(kManager).withArguments(unit).storeResultsTo(path);
     } catch (const sdbus::Error& error) {
+        requireSystemd(error);
         throw Error(ErrorKind::InvalidArgument, "systemd cannot load " + unit + ": " + error.getMessage());
     }
     auto unitProperties = properties(path, kUnit);

@@ -54,7 +54,8 @@ void PlanAdaptor::Apply(sdbus::Result<sdbus::ObjectPath>&& result, std::string t
                        "plan-apply", "plan run " + std::to_string(++runs_), change.dryRun,
                        [this, plan](const Caller& caller, bool dryRun, const Progress& progress) {
                            return withRunner(root_, caller, [&](PlanRunner& runner) { return runner.apply(plan, dryRun, caller.uid, progress); });
-                       }};
+                       },
+                       true};
     });
 }
 

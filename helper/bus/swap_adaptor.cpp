@@ -6,6 +6,8 @@
 #include "core/swapfile.h"
 #include "polkit/actions.h"
 
+#include <spdlog/spdlog.h>
+
 namespace remedy {
 
 // A job that runs `operation` of core/swapfile.h on this thread's Swapfiles.
@@ -37,7 +39,8 @@ void SwapAdaptor::CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std:
                            auto attempt = request;
                            attempt.dryRun = dryRun;
                            return swapfiles.create(attempt, progress);
-                       })};
+                       }),
+                       true};
     });
 }
 
@@ -70,6 +73,15 @@ std::tuple<uint64_t, std::string> SwapAdaptor::RecommendSize()
         auto recommendation = recommendSwap(parseMemInfo(readFile("/proc/meminfo")).total);
         return std::tuple<uint64_t, std::string>{recommendation.size, recommendation.reason};
     });
+}
+
+void SwapAdaptor::announceAreas()
+{
+    try {
+        getObject().emitPropertiesChangedSignal(INTERFACE_NAME, {"Areas", "Total"});
+    } catch (const sdbus::Error& error) {
+        spdlog::warn("cannot announce the swap areas: {}", error.getMessage());
+    }
 }
 
 std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, int32_t>> SwapAdaptor::Areas()

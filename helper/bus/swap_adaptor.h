@@ -18,6 +18,9 @@ public:
     SwapAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root);
     ~SwapAdaptor();
 
+    // PropertiesChanged for Areas and Total: a swap area came or went.
+    void announceAreas();
+
 private:
     void CreateSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, uint64_t size, Options options) override;
     void RemoveSwapfile(sdbus::Result<sdbus::ObjectPath>&& result, std::string path, Options options) override;

@@ -270,6 +270,17 @@ TEST(Reachability, JsonErrorsCarryTheErrorName)
     EXPECT_EQ(doc["error"], "org.remedy.Remedy1.Error.NotAuthorizedCanObtain");
 }
 
+// This bus has no systemd: an operation on units says so by name, not
+// InvalidArgument (the caller's mistake) as it once did.
+TEST(Reachability, NoSystemdOnTheBusIsSaidByName)
+{
+    auto got = runAs("root", {remedyctl(), "--json", "verify-restart", "remedy-test-absent.service"});
+    EXPECT_EQ(got.exitCode, 1) << got.out << got.err;
+    auto doc = nlohmann::json::parse(got.out);
+    EXPECT_EQ(doc["error"], "org.remedy.Remedy1.Error.NoSystemd") << got.out;
+    EXPECT_NE(doc.dump().find("systemd is not running"), std::string::npos) << got.out;
+}
+
 TEST(Idempotence, SettingTheCurrentLevelReportsNoChange)
 {
     resetLogLevel();

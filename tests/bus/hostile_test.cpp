@@ -1385,7 +1385,8 @@ TEST(HostileMatrix, EveryMethodAndWritablePropertyIsRefusedOrTellsNothingAndChan
     for (const auto& [interface, members] : interfaceXml()) {
         for (const auto& member : members) {
             std::string needed;
-            if (member.rfind("method ", 0) == 0)
+            // A job's methods need a job's path: HostileJobs covers them.
+            if (member.rfind("method ", 0) == 0 && interface != kIface + "Job")
                 needed = interface + "." + word(member, 1);
             else if (member.find(" writable") != std::string::npos)
                 needed = "property " + word(member, 1);
@@ -1435,6 +1436,7 @@ std::vector<Request> jobReads()
         reads.push_back(getProperty("@", kIface + "Job", name));
     reads.push_back(call(kProperties, "GetAll", {S(kIface + "Job")}, "@"));
     reads.push_back(setProperty("@", kIface + "Job", "Progress", D(1.0)));
+    reads.push_back(call(kIface + "Job", "Cancel", {Dict({})}, "@"));  // the one method: another's job is not theirs to stop
     return reads;
 }
 
@@ -1451,7 +1453,10 @@ std::string heardNothingOfTheJobs(const Reply& heard)
 {
     std::string wrong;
     for (const auto& s : heard.signals)
-        if (s.path.rfind(kPath + "/job/", 0) == 0 || s.dump.find("hostile-job") != std::string::npos)
+        // The root object's broadcast PropertiesChanged is Swap's Areas,
+        // which /proc/swaps tells anyone anyway; anything else is a leak.
+        if (s.path.rfind(kPath + "/job/", 0) == 0 ||
+            (s.dump.find("hostile-job") != std::string::npos && !(s.path == kPath && s.member == "PropertiesChanged")))
             wrong += "  " + s.member + " on " + s.path + " to " + s.destination + "\n";
     return wrong;
 }
@@ -1512,7 +1517,9 @@ TEST(HostileJobs, AJobsSignalsReachOnlyItsStarterAndItsStarterAndRootReadIt)
         }
         EXPECT_TRUE(progress && completed) << job << " was not heard by its starter";
         // The same uid on another connection, and root, read every property.
-        for (std::size_t r = 0; r + 1 < reads.size(); ++r) {
+        for (std::size_t r = 0; r < reads.size(); ++r) {
+            if (reads[r].member == "Set" || reads[r].member == "Cancel")
+                continue;  // read-only; and a finished job is past cancelling
             EXPECT_TRUE(sameUser.call(r, job).ok()) << "the starter's other connection, #" << r << " on " << job;
             EXPECT_TRUE(admin.call(r, job).ok()) << "root, #" << r << " on " << job;
         }
