@@ -31,12 +31,12 @@ struct FileClose {
     void operator()(FILE* file) const { std::fclose(file); }
 };
 
-// libmount calls this for a line it cannot parse; stopping there makes the
-// whole parse fail, instead of dropping the line.
-int refuseLine(libmnt_table* table, const char*, int line)
+// libmount calls this for a line it cannot parse: noted, and skipped (a
+// positive answer), so the rest is read as findmnt reads it.
+int noteBadLine(libmnt_table* table, const char*, int line)
 {
-    *static_cast<int*>(MNT(mnt_table_get_userdata)(table)) = line;
-    return -1;
+    static_cast<std::vector<int>*>(MNT(mnt_table_get_userdata)(table))->push_back(line);
+    return 1;
 }
 
 std::string field(const char* value) { return value ? value : ""; }
@@ -67,6 +67,40 @@ std::vector<std::string> splitLines(const std::string& text)
         start = end + 1;
     }
     return lines;
+}
+
+// A line as a message may show it: valid UTF-8 for D-Bus, one line.
+std::string printable(const std::string& line)
+{
+    std::string out;
+    for (unsigned char c : line.substr(0, 512)) {
+        if (c < 0x20 || c >= 0x7f) {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return line.size() > 512 ? out + "..." : out;
+}
+
+// Why libmount refused a line, as far as its fields tell (libmount says no more).
+std::string badLineReason(const std::string& line)
+{
+    std::vector<std::string> fields;
+    for (std::size_t at = line.find_first_not_of(" \t"); at != std::string::npos; at = line.find_first_not_of(" \t", at)) {
+        auto end = std::min(line.find_first_of(" \t", at), line.size());
+        fields.push_back(line.substr(at, end - at));
+        at = end;
+    }
+    auto number = [](const std::string& field) { return field.find_first_not_of("0123456789") == std::string::npos; };
+    if (fields.size() < 3)
+        return "it has " + std::to_string(fields.size()) + " field" + (fields.size() == 1 ? "" : "s") +
+               "; an entry needs at least a source, a mount point and a type";
+    if ((fields.size() > 4 && !number(fields[4])) || (fields.size() > 5 && !number(fields[5])))
+        return "its dump and pass fields (5th and 6th) must be numbers";
+    return "libmount cannot parse it";
 }
 
 std::string escape(const std::string& value)
@@ -125,34 +159,41 @@ Fstab Fstab::parse(std::string text)
     std::unique_ptr<libmnt_iter, IterFree> iter(MNT(mnt_new_iter)(MNT_ITER_FORWARD));
     if (!table || !iter)
         throw Error(ErrorKind::Failed, "cannot set up libmount");
-    int badLine = 0;
-    MNT(mnt_table_set_userdata)(table.get(), &badLine);
-    MNT(mnt_table_set_parser_errcb)(table.get(), refuseLine);
+    std::vector<int> badLines;
+    MNT(mnt_table_set_userdata)(table.get(), &badLines);
+    MNT(mnt_table_set_parser_errcb)(table.get(), noteBadLine);
     MNT(mnt_table_enable_comments)(table.get(), 1);
 
     // Parsed from the bytes remedy read, not from the path again, as if the
-    // last line had its newline, which an edit may give it: with comments
-    // enabled, libmount (2.38) drops a last line without one when a comment
-    // comes before it, and reads a line with a NUL byte only when it is the
-    // last without one (a parse error anywhere else).
+    // last line had its newline: with comments enabled, libmount (2.38)
+    // drops a last line without one when a comment comes before it, and
+    // reads a line with a NUL byte only when it is the last without one (a
+    // parse error anywhere else).
     auto terminated = text.empty() || text.back() == '\n' ? text : text + '\n';
     std::unique_ptr<FILE, FileClose> stream(fmemopen(terminated.data(), terminated.size(), "r"));
     if (!stream && !text.empty())
         throw Error(ErrorKind::Failed, "cannot read fstab text");
-    if (stream && MNT(mnt_table_parse_stream)(table.get(), stream.get(), "fstab") != 0) {
-        throw Error(ErrorKind::InvalidArgument,
-                    badLine > 0 ? "fstab line " + std::to_string(badLine) + " cannot be parsed; remedy will not rewrite the file"
-                                : "fstab cannot be parsed; remedy will not rewrite the file");
-    }
+    if (stream && MNT(mnt_table_parse_stream)(table.get(), stream.get(), "fstab") != 0)
+        throw Error(ErrorKind::InvalidArgument, "fstab cannot be parsed; remedy will not rewrite the file");
 
     Fstab fstab;
-    // libmount keeps one entry per non-comment line: the n-th entry is the
-    // n-th such line, which gives each entry its line number.
-    std::vector<int> entryLines;
     auto lines = splitLines(text);
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        if (isEntryLine(lines[i]))
-            entryLines.push_back(static_cast<int>(i) + 1);
+    for (int line : badLines) {
+        auto content = line >= 1 && static_cast<std::size_t>(line) <= lines.size() ? lines[line - 1] : std::string();
+        if (!content.empty() && content.back() == '\n')
+            content.pop_back();
+        fstab.problems_.push_back({line, printable(content), badLineReason(content)});
+    }
+    // libmount keeps one entry per non-comment line it could parse: the n-th
+    // entry is the n-th such line, which gives each entry its line number.
+    std::vector<int> entryLines;
+    for (std::size_t i = 0, bad = 0; i < lines.size(); ++i) {
+        int number = static_cast<int>(i) + 1;
+        while (bad < badLines.size() && badLines[bad] < number)
+            ++bad;
+        if (isEntryLine(lines[i]) && !(bad < badLines.size() && badLines[bad] == number))
+            entryLines.push_back(number);
+    }
 
     libmnt_fs* fs = nullptr;
     std::size_t index = 0;
@@ -174,6 +215,15 @@ Fstab Fstab::parse(std::string text)
     return fstab;
 }
 
+void Fstab::requireParsed() const
+{
+    if (problems_.empty())
+        return;
+    const auto& bad = problems_.front();
+    throw Error(ErrorKind::InvalidArgument, "fstab line " + std::to_string(bad.line) + " cannot be parsed (" + bad.reason + "): '" + bad.text +
+                                                "'; remedy will not rewrite the file until it is fixed by hand");
+}
+
 std::optional<FstabEntry> Fstab::find(const std::string& identity) const
 {
     for (const auto& entry : entries_)
@@ -185,6 +235,7 @@ std::optional<FstabEntry> Fstab::find(const std::string& identity) const
 std::optional<std::string> Fstab::withEntry(const FstabEntry& wanted) const
 {
     validateEntry(wanted);
+    requireParsed();
     auto entry = wanted;
     entry.target = normalizePath(entry.target);
     if (entry.isSwap())
@@ -197,8 +248,9 @@ std::optional<std::string> Fstab::withEntry(const FstabEntry& wanted) const
     }
     auto text = text_;
     if (!text.empty() && text.back() != '\n')
-        text += '\n';
-    text += formatEntry(entry);
+        text += '\n' + describeEntry(entry);  // the last line, as the file had it: without a newline
+    else
+        text += formatEntry(entry);
     if (text.size() > kMaxFstabSize)
         throw Error(ErrorKind::InvalidArgument, "fstab would grow beyond " + std::to_string(kMaxFstabSize / 1024) +
                                                     " KiB with this entry; remedy does not write a file that large");
@@ -211,6 +263,7 @@ std::optional<std::string> Fstab::withoutEntry(const std::string& identity) cons
     if (identity.empty() || identity[0] == '#' || identity.size() > 4096 ||
         std::any_of(identity.begin(), identity.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
         throw Error(ErrorKind::InvalidArgument, "'" + identity + "' is not a source or mount point of /etc/fstab");
+    requireParsed();
     std::vector<int> lines;
     for (const auto& entry : entries_)
         if (key(entry.identity()) == key(identity))
@@ -225,6 +278,9 @@ std::optional<std::string> Fstab::withoutEntry(const std::string& identity) cons
     for (std::size_t i = 0; i < all.size(); ++i)
         if (static_cast<int>(i) + 1 != lines.front())
             text += all[i];
+    // Without its last line, a file that ended without a newline still does.
+    if (!text_.empty() && text_.back() != '\n' && !text.empty() && text.back() == '\n')
+        text.pop_back();
     return text;
 }
 
