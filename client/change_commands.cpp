@@ -222,6 +222,10 @@ std::uint64_t limitArgument(const std::string& text)
         return 0;
     if (text == "infinity")
         return UINT64_MAX;
+    // SetMemoryLimits takes bytes: say so rather than "not a size".
+    if (!text.empty() && text.back() == '%')
+        throw sdbus::Error(errorName(ErrorKind::InvalidArgument),
+                           "'" + text + "': unit limits takes bytes or infinity; a share of memory is for service create and plans");
     return sizeArgument(text);
 }
 
