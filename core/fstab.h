@@ -46,6 +46,8 @@ public:
 
     const std::vector<FstabEntry>& entries() const { return entries_; }
     const std::vector<FstabProblem>& problems() const { return problems_; }
+    // The entries, moved out (GetEntries: no second copy of a large file's).
+    std::vector<FstabEntry> takeEntries() && { return std::move(entries_); }
     const std::string& text() const { return text_; }
     std::optional<FstabEntry> find(const std::string& identity) const;
 

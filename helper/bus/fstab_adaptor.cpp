@@ -16,12 +16,13 @@ FstabAdaptor::~FstabAdaptor() { unregisterAdaptor(); }
 
 namespace {
 
-FstabAdaptor::Entries entriesOf(const Fstab& fstab)
+FstabAdaptor::Entries entriesOf(Fstab&& fstab)
 {
+    auto parsed = std::move(fstab).takeEntries();
     FstabAdaptor::Entries entries;
-    entries.reserve(fstab.entries().size());
-    for (const auto& e : fstab.entries())
-        entries.emplace_back(e.source, e.target, e.fstype, e.options, e.freq, e.passno, e.line);
+    entries.reserve(parsed.size());
+    for (auto& e : parsed)
+        entries.emplace_back(std::move(e.source), std::move(e.target), std::move(e.fstype), std::move(e.options), e.freq, e.passno, e.line);
     return entries;
 }
 
@@ -40,7 +41,7 @@ std::tuple<FstabAdaptor::Entries, FstabAdaptor::Unparsed> FstabAdaptor::GetEntri
         Unparsed unparsed;
         for (const auto& problem : fstab.problems())
             unparsed.emplace_back(problem.line, problem.text, problem.reason);
-        return std::tuple(entriesOf(fstab), std::move(unparsed));
+        return std::tuple(entriesOf(std::move(fstab)), std::move(unparsed));
     });
 }
 

@@ -159,6 +159,26 @@ TEST(Fstab, ReadsWhatParsesAndNamesTheBadLine)
     EXPECT_EQ(odd.problems()[0].text, "\\xff\\x01 x");
 }
 
+// Parsed in chunks of lines (bench/fstab.cpp): numbers and bad lines hold
+// across the chunks' edges.
+TEST(Fstab, ALongFileKeepsEveryLineNumber)
+{
+    std::string text;
+    for (int line = 1; line <= 1000; ++line)
+        text += line % 7 == 0 ? "# comment " + std::to_string(line) + "\n"
+                : line == 257 || line == 512 ? "bad line\n"
+                                             : "/dev/x" + std::to_string(line) + " /mnt/" + std::to_string(line) + " ext4 defaults 0 2\n";
+    text.pop_back();  // and no final newline
+    auto fstab = Fstab::parse(text);
+    ASSERT_EQ(fstab.problems().size(), 2U);
+    EXPECT_EQ(fstab.problems()[0].line, 257);
+    EXPECT_EQ(fstab.problems()[1].line, 512);
+    EXPECT_EQ(fstab.entries().size(), 1000U - 142 - 2);
+    for (const auto& entry : fstab.entries())
+        ASSERT_EQ(entry.target, "/mnt/" + std::to_string(entry.line));
+    EXPECT_EQ(fstab.text(), text);
+}
+
 TEST(Fstab, RefusesMalformedEntries)
 {
     auto fstab = Fstab::parse("");
