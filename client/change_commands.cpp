@@ -168,15 +168,22 @@ int swapRecommend(HelperClient& helper, const GlobalOptions& global)
 
 int fstabList(HelperClient& helper, const GlobalOptions& global)
 {
-    auto entries = helper.remedy().GetEntries();
+    auto [entries, unparsed] = helper.remedy().GetEntriesEx();
     if (global.json) {
         auto list = nlohmann::json::array();
         for (const auto& e : entries)
             list.push_back({{"source", std::get<0>(e)}, {"target", std::get<1>(e)}, {"type", std::get<2>(e)}, {"options", std::get<3>(e)},
                             {"dump", std::get<4>(e)}, {"pass", std::get<5>(e)}, {"line", std::get<6>(e)}});
-        std::cout << nlohmann::json{{"entries", list}}.dump() << '\n';
+        auto bad = nlohmann::json::array();
+        for (const auto& u : unparsed)
+            bad.push_back({{"line", std::get<0>(u)}, {"text", std::get<1>(u)}, {"reason", std::get<2>(u)}});
+        std::cout << nlohmann::json{{"entries", list}, {"unparsed", bad}}.dump() << '\n';
         return kSuccess;
     }
+    // As findmnt --verify says it: on stderr, the rest listed all the same.
+    for (const auto& u : unparsed)
+        std::fprintf(stderr, "remedyctl: /etc/fstab line %d cannot be parsed (%s): %s\n", std::get<0>(u), std::get<2>(u).c_str(),
+                     std::get<1>(u).c_str());
     if (global.quiet)
         return kSuccess;
     std::printf("%4s  %-40s %-20s %-8s %-20s %s\n", "LINE", "SOURCE", "TARGET", "TYPE", "OPTIONS", "DUMP PASS");
@@ -215,6 +222,10 @@ std::uint64_t limitArgument(const std::string& text)
         return 0;
     if (text == "infinity")
         return UINT64_MAX;
+    // SetMemoryLimits takes bytes: say so rather than "not a size".
+    if (!text.empty() && text.back() == '%')
+        throw sdbus::Error(errorName(ErrorKind::InvalidArgument),
+                           "'" + text + "': unit limits takes bytes or infinity; a share of memory is for service create and plans");
     return sizeArgument(text);
 }
 

@@ -3,6 +3,7 @@
 #include "agent.h"
 #include "change_commands.h"
 #include "core/duration.h"
+#include "core/size.h"
 #include "dbus/errors.h"
 #include "exit_codes.h"
 
@@ -26,6 +27,7 @@ struct ServiceArguments {
     std::string exec;
     std::vector<std::string> command;
     std::string user, group, workdir, description, restart, restartSec, startLimitInterval, memoryMax, memoryHigh, oomPolicy, logsDir;
+    std::string type, schedule, every;
     std::vector<std::string> environment;
     std::optional<std::uint32_t> startLimitBurst;
     bool logRotate = false;
@@ -78,6 +80,23 @@ bool validUtf8(const std::string& text)
     return true;
 }
 
+// "2G", "infinity" or "50%", sent as systemd's bus sends them (bytes, or a scale).
+void memoryLimit(Options& spec, const std::string& key, const std::string& text)
+{
+    if (text.empty())
+        return;
+    MemoryLimit limit;
+    try {
+        limit = parseMemoryLimit(text);
+    } catch (const Error& error) {
+        usageError("--" + key + ": " + error.what());
+    }
+    if (limit.kind == MemoryLimit::Kind::Percent)
+        spec[key + "-scale"] = sdbus::Variant(permyriadToScale(limit.value));
+    else
+        spec[key] = sdbus::Variant(limit.kind == MemoryLimit::Kind::Infinity ? UINT64_MAX : limit.value);
+}
+
 int serviceCreate(HelperClient& helper, const GlobalOptions& global, const ServiceArguments& args)
 {
     auto command = args.command.empty() ? splitWords(args.exec) : args.command;
@@ -92,6 +111,10 @@ int serviceCreate(HelperClient& helper, const GlobalOptions& global, const Servi
     text("working-directory", args.workdir);
     text("description", args.description);
     text("restart", args.restart);
+    text("type", args.type);
+    text("schedule", args.schedule);
+    if (!args.every.empty())
+        spec["every-ms"] = sdbus::Variant(durationMs(args.every));
     text("oom-policy", args.oomPolicy);
     text("logs-directory", args.logsDir);
     if (!args.environment.empty())
@@ -102,17 +125,18 @@ int serviceCreate(HelperClient& helper, const GlobalOptions& global, const Servi
         spec["start-limit-interval-ms"] = sdbus::Variant(durationMs(args.startLimitInterval));
     if (args.startLimitBurst)
         spec["start-limit-burst"] = sdbus::Variant(*args.startLimitBurst);
-    if (!args.memoryMax.empty())
-        spec["memory-max"] = sdbus::Variant(sizeArgument(args.memoryMax));
-    if (!args.memoryHigh.empty())
-        spec["memory-high"] = sdbus::Variant(sizeArgument(args.memoryHigh));
+    memoryLimit(spec, "memory-max", args.memoryMax);
+    memoryLimit(spec, "memory-high", args.memoryHigh);
     if (args.logRotate)
         spec["log-rotate"] = sdbus::Variant(true);
     if (args.logRotateKeep)
         spec["log-rotate-keep"] = sdbus::Variant(*args.logRotateKeep);
     auto job = authorized(helper, global.askPassword && !args.dryRun, {{"force", sdbus::Variant(args.force)}, {"dry-run", sdbus::Variant(args.dryRun)}}, [&](const Options& options) { return helper.remedy().InstallService(
         args.name, spec, options); });
-    return finishJob(helper, global, job, args.name, args.dryRun, "Installed and started " + args.name + ":", "unit");
+    auto timer = args.name.substr(0, args.name.rfind('.')) + ".timer";
+    bool timed = !args.schedule.empty() || !args.every.empty();
+    return finishJob(helper, global, job, args.name, args.dryRun,
+                     timed ? "Installed " + args.name + " and started " + timer + ":" : "Installed and started " + args.name + ":", "unit");
 }
 
 int unitInstall(HelperClient& helper, const GlobalOptions& global, const UnitFileArguments& args)
@@ -212,11 +236,14 @@ void addServiceCreate(CLI::App& app, Run& run)
     create->add_option("-C,--workdir", args->workdir, "WorkingDirectory=");
     create->add_option("-E,--env", args->environment, "Environment variable KEY=value (repeat for more)");
     create->add_option("--description", args->description, "Description=");
-    create->add_option("--restart", args->restart, "Restart= policy (default always)");
+    create->add_option("--type", args->type, "exec (default: a program that keeps running) or oneshot (a job that runs to its end)");
+    create->add_option("--schedule", args->schedule, "Run it as a oneshot on a calendar schedule (OnCalendar=, e.g. '*:0/5' or daily), through NAME.timer");
+    create->add_option("--every", args->every, "Run it as a oneshot every so often (OnUnitActiveSec=, e.g. 5min), through NAME.timer");
+    create->add_option("--restart", args->restart, "Restart= policy (default always; no for a oneshot)");
     create->add_option("--restart-sec", args->restartSec, "RestartSec= (default 1s)");
     create->add_option("--start-limit-interval", args->startLimitInterval, "StartLimitIntervalSec= (0: never give up restarting)");
     create->add_option("--start-limit-burst", args->startLimitBurst, "StartLimitBurst=");
-    create->add_option("--memory-max", args->memoryMax, "MemoryMax=: the kernel kills the service above it (e.g. 2G)");
+    create->add_option("--memory-max", args->memoryMax, "MemoryMax=: the kernel kills the service above it (e.g. 2G, 50% of RAM, infinity)");
     create->add_option("--memory-high", args->memoryHigh, "MemoryHigh=: the service is throttled above it");
     create->add_option("--oom-policy", args->oomPolicy, "OOMPolicy= (continue, stop, kill)");
     create->add_option("--logs-dir", args->logsDir, "LogsDirectory= below /var/log, created for the service's user");

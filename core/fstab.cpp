@@ -31,12 +31,12 @@ struct FileClose {
     void operator()(FILE* file) const { std::fclose(file); }
 };
 
-// libmount calls this for a line it cannot parse; stopping there makes the
-// whole parse fail, instead of dropping the line.
-int refuseLine(libmnt_table* table, const char*, int line)
+// libmount calls this for a line it cannot parse: noted, and skipped (a
+// positive answer), so the rest is read as findmnt reads it.
+int noteBadLine(libmnt_table* table, const char*, int line)
 {
-    *static_cast<int*>(MNT(mnt_table_get_userdata)(table)) = line;
-    return -1;
+    static_cast<std::vector<int>*>(MNT(mnt_table_get_userdata)(table))->push_back(line);
+    return 1;
 }
 
 std::string field(const char* value) { return value ? value : ""; }
@@ -44,7 +44,7 @@ std::string field(const char* value) { return value ? value : ""; }
 // As libmount reads a line: without its newline and one '\r' before it,
 // blank when only spaces and tabs are left, a comment when the first other
 // character is '#'. (A '\r' elsewhere is a character of the line to it.)
-bool isEntryLine(const std::string& line)
+bool isEntryLine(std::string_view line)
 {
     auto end = line.size();
     if (end > 0 && line[end - 1] == '\n')
@@ -53,6 +53,18 @@ bool isEntryLine(const std::string& line)
         --end;
     auto first = line.find_first_not_of(" \t");
     return first < end && line[first] != '#';
+}
+
+// Each line with its '\n', as views into `text`.
+std::vector<std::string_view> lineViews(const std::string& text)
+{
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0; start < text.size();) {
+        auto end = std::min(text.find('\n', start), text.size() - 1);
+        lines.emplace_back(text.data() + start, end - start + 1);
+        start = end + 1;
+    }
+    return lines;
 }
 
 std::vector<std::string> splitLines(const std::string& text)
@@ -67,6 +79,40 @@ std::vector<std::string> splitLines(const std::string& text)
         start = end + 1;
     }
     return lines;
+}
+
+// A line as a message may show it: valid UTF-8 for D-Bus, one line.
+std::string printable(const std::string& line)
+{
+    std::string out;
+    for (unsigned char c : line.substr(0, 512)) {
+        if (c < 0x20 || c >= 0x7f) {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return line.size() > 512 ? out + "..." : out;
+}
+
+// Why libmount refused a line, as far as its fields tell (libmount says no more).
+std::string badLineReason(const std::string& line)
+{
+    std::vector<std::string> fields;
+    for (std::size_t at = line.find_first_not_of(" \t"); at != std::string::npos; at = line.find_first_not_of(" \t", at)) {
+        auto end = std::min(line.find_first_of(" \t", at), line.size());
+        fields.push_back(line.substr(at, end - at));
+        at = end;
+    }
+    auto number = [](const std::string& field) { return field.find_first_not_of("0123456789") == std::string::npos; };
+    if (fields.size() < 3)
+        return "it has " + std::to_string(fields.size()) + " field" + (fields.size() == 1 ? "" : "s") +
+               "; an entry needs at least a source, a mount point and a type";
+    if ((fields.size() > 4 && !number(fields[4])) || (fields.size() > 5 && !number(fields[5])))
+        return "its dump and pass fields (5th and 6th) must be numbers";
+    return "libmount cannot parse it";
 }
 
 std::string escape(const std::string& value)
@@ -119,43 +165,27 @@ std::string normalizePath(const std::string& path)
     return out;
 }
 
-Fstab Fstab::parse(std::string text)
+namespace {
+
+// libmount's parse of one chunk of whole lines; lines numbered from `first`.
+void parseChunk(std::string_view chunk, int first, std::vector<FstabEntry>& entries, std::vector<int>& badLines)
 {
     std::unique_ptr<libmnt_table, TableFree> table(MNT(mnt_new_table)());
     std::unique_ptr<libmnt_iter, IterFree> iter(MNT(mnt_new_iter)(MNT_ITER_FORWARD));
     if (!table || !iter)
         throw Error(ErrorKind::Failed, "cannot set up libmount");
-    int badLine = 0;
-    MNT(mnt_table_set_userdata)(table.get(), &badLine);
-    MNT(mnt_table_set_parser_errcb)(table.get(), refuseLine);
+    std::vector<int> bad;
+    MNT(mnt_table_set_userdata)(table.get(), &bad);
+    MNT(mnt_table_set_parser_errcb)(table.get(), noteBadLine);
     MNT(mnt_table_enable_comments)(table.get(), 1);
-
-    // Parsed from the bytes remedy read, not from the path again, as if the
-    // last line had its newline, which an edit may give it: with comments
-    // enabled, libmount (2.38) drops a last line without one when a comment
-    // comes before it, and reads a line with a NUL byte only when it is the
-    // last without one (a parse error anywhere else).
-    auto terminated = text.empty() || text.back() == '\n' ? text : text + '\n';
-    std::unique_ptr<FILE, FileClose> stream(fmemopen(terminated.data(), terminated.size(), "r"));
-    if (!stream && !text.empty())
+    std::unique_ptr<FILE, FileClose> stream(fmemopen(const_cast<char*>(chunk.data()), chunk.size(), "r"));
+    if (!stream)
         throw Error(ErrorKind::Failed, "cannot read fstab text");
-    if (stream && MNT(mnt_table_parse_stream)(table.get(), stream.get(), "fstab") != 0) {
-        throw Error(ErrorKind::InvalidArgument,
-                    badLine > 0 ? "fstab line " + std::to_string(badLine) + " cannot be parsed; remedy will not rewrite the file"
-                                : "fstab cannot be parsed; remedy will not rewrite the file");
-    }
-
-    Fstab fstab;
-    // libmount keeps one entry per non-comment line: the n-th entry is the
-    // n-th such line, which gives each entry its line number.
-    std::vector<int> entryLines;
-    auto lines = splitLines(text);
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        if (isEntryLine(lines[i]))
-            entryLines.push_back(static_cast<int>(i) + 1);
-
+    if (MNT(mnt_table_parse_stream)(table.get(), stream.get(), "fstab") != 0)
+        throw Error(ErrorKind::InvalidArgument, "fstab cannot be parsed; remedy will not rewrite the file");
+    for (int line : bad)
+        badLines.push_back(first - 1 + line);
     libmnt_fs* fs = nullptr;
-    std::size_t index = 0;
     while (MNT(mnt_table_next_fs)(table.get(), iter.get(), &fs) == 0) {
         FstabEntry entry;
         entry.source = field(MNT(mnt_fs_get_source)(fs));
@@ -164,14 +194,70 @@ Fstab Fstab::parse(std::string text)
         entry.options = field(MNT(mnt_fs_get_options)(fs));
         entry.freq = MNT(mnt_fs_get_freq)(fs);
         entry.passno = MNT(mnt_fs_get_passno)(fs);
-        entry.line = index < entryLines.size() ? entryLines[index] : 0;
-        fstab.entries_.push_back(std::move(entry));
+        entries.push_back(std::move(entry));
+    }
+}
+
+} // namespace
+
+Fstab Fstab::parse(std::string text)
+{
+    // Parsed from the bytes remedy read, not from the path again, as if the
+    // last line had its newline: with comments enabled, libmount (2.38)
+    // drops a last line without one when a comment comes before it, and
+    // reads a line with a NUL byte only when it is the last without one (a
+    // parse error anywhere else).
+    bool unterminated = !text.empty() && text.back() != '\n';
+    if (unterminated)
+        text += '\n';
+    // In chunks of whole lines, each libmount table freed before the next:
+    // one table of a 10,000-line fstab is megabytes of small allocations
+    // that no longer fit in the cache, and each line cost twice what it did
+    // at 1,000 (bench/fstab.cpp). An entry is one line; nothing spans two.
+    constexpr int kChunkLines = 256;
+    Fstab fstab;
+    std::vector<int> badLines;
+    auto lines = lineViews(text);
+    for (std::size_t first = 0; first < lines.size(); first += kChunkLines) {
+        auto last = std::min(first + kChunkLines, lines.size()) - 1;
+        auto begin = lines[first].data() - text.data();
+        auto end = lines[last].data() + lines[last].size() - text.data();
+        parseChunk(std::string_view(text).substr(begin, end - begin), static_cast<int>(first) + 1, fstab.entries_, badLines);
+    }
+    for (int line : badLines) {
+        auto content = line >= 1 && static_cast<std::size_t>(line) <= lines.size() ? std::string(lines[line - 1]) : std::string();
+        if (!content.empty() && content.back() == '\n')
+            content.pop_back();
+        fstab.problems_.push_back({line, printable(content), badLineReason(content)});
+    }
+    // libmount keeps one entry per non-comment line it could parse: the n-th
+    // entry is the n-th such line, which gives each entry its line number.
+    std::size_t index = 0;
+    for (std::size_t i = 0, bad = 0; i < lines.size(); ++i) {
+        int number = static_cast<int>(i) + 1;
+        while (bad < badLines.size() && badLines[bad] < number)
+            ++bad;
+        if (!isEntryLine(lines[i]) || (bad < badLines.size() && badLines[bad] == number))
+            continue;
+        if (index < fstab.entries_.size())
+            fstab.entries_[index].line = number;
         ++index;
     }
-    if (index != entryLines.size())
+    if (index != fstab.entries_.size())
         throw Error(ErrorKind::InvalidArgument, "fstab has lines libmount does not count as entries; remedy will not rewrite it");
+    if (unterminated)
+        text.pop_back();  // kept as it was: an edit does not add it
     fstab.text_ = std::move(text);
     return fstab;
+}
+
+void Fstab::requireParsed() const
+{
+    if (problems_.empty())
+        return;
+    const auto& bad = problems_.front();
+    throw Error(ErrorKind::InvalidArgument, "fstab line " + std::to_string(bad.line) + " cannot be parsed (" + bad.reason + "): '" + bad.text +
+                                                "'; remedy will not rewrite the file until it is fixed by hand");
 }
 
 std::optional<FstabEntry> Fstab::find(const std::string& identity) const
@@ -185,6 +271,7 @@ std::optional<FstabEntry> Fstab::find(const std::string& identity) const
 std::optional<std::string> Fstab::withEntry(const FstabEntry& wanted) const
 {
     validateEntry(wanted);
+    requireParsed();
     auto entry = wanted;
     entry.target = normalizePath(entry.target);
     if (entry.isSwap())
@@ -197,8 +284,9 @@ std::optional<std::string> Fstab::withEntry(const FstabEntry& wanted) const
     }
     auto text = text_;
     if (!text.empty() && text.back() != '\n')
-        text += '\n';
-    text += formatEntry(entry);
+        text += '\n' + describeEntry(entry);  // the last line, as the file had it: without a newline
+    else
+        text += formatEntry(entry);
     if (text.size() > kMaxFstabSize)
         throw Error(ErrorKind::InvalidArgument, "fstab would grow beyond " + std::to_string(kMaxFstabSize / 1024) +
                                                     " KiB with this entry; remedy does not write a file that large");
@@ -211,6 +299,7 @@ std::optional<std::string> Fstab::withoutEntry(const std::string& identity) cons
     if (identity.empty() || identity[0] == '#' || identity.size() > 4096 ||
         std::any_of(identity.begin(), identity.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
         throw Error(ErrorKind::InvalidArgument, "'" + identity + "' is not a source or mount point of /etc/fstab");
+    requireParsed();
     std::vector<int> lines;
     for (const auto& entry : entries_)
         if (key(entry.identity()) == key(identity))
@@ -225,6 +314,9 @@ std::optional<std::string> Fstab::withoutEntry(const std::string& identity) cons
     for (std::size_t i = 0; i < all.size(); ++i)
         if (static_cast<int>(i) + 1 != lines.front())
             text += all[i];
+    // Without its last line, a file that ended without a newline still does.
+    if (!text_.empty() && text_.back() != '\n' && !text.empty() && text.back() == '\n')
+        text.pop_back();
     return text;
 }
 

@@ -30,31 +30,48 @@ struct FstabEntry {
     }
 };
 
+// A line libmount cannot parse (findmnt --verify's "parse error").
+struct FstabProblem {
+    int line = 0;        // 1-based
+    std::string text;    // the line, without its newline; control and non-ASCII bytes as \xNN
+    std::string reason;  // what is wrong with it, as far as remedy can tell
+};
+
 class Fstab {
 public:
-    // Parses the text. Throws InvalidArgument naming the first line libmount
-    // cannot parse: such a file is refused, never "cleaned up" by a rewrite.
+    // Parses the text. A line libmount cannot parse is left out of the
+    // entries and listed in problems(), as findmnt lists the rest; writing
+    // such a file is refused (withEntry, withoutEntry), never "cleaned up".
     static Fstab parse(std::string text);
 
     const std::vector<FstabEntry>& entries() const { return entries_; }
+    const std::vector<FstabProblem>& problems() const { return problems_; }
+    // The entries, moved out (GetEntries: no second copy of a large file's).
+    std::vector<FstabEntry> takeEntries() && { return std::move(entries_); }
     const std::string& text() const { return text_; }
     std::optional<FstabEntry> find(const std::string& identity) const;
 
     // The text with `entry` appended (its mount point normalized); nullopt
     // when an identical entry is there already. Throws InvalidArgument for a
-    // malformed entry or a file that would grow beyond kMaxFstabSize, and
-    // Busy when another entry has the same identity (remedy does not
-    // overwrite it).
+    // malformed entry, a file with a line libmount cannot parse (named) or
+    // one that would grow beyond kMaxFstabSize, and Busy when another entry
+    // has the same identity (remedy does not overwrite it). A file whose
+    // last line has no newline keeps it so: the entry is appended after a
+    // newline, and without one of its own.
     std::optional<std::string> withEntry(const FstabEntry& entry) const;
 
     // The text without the entry of that identity; nullopt when there is
     // none. Throws InvalidArgument, naming the lines, when two entries have
-    // it: remedy does not guess which one was meant.
+    // it (remedy does not guess which one was meant), or when a line cannot
+    // be parsed.
     std::optional<std::string> withoutEntry(const std::string& identity) const;
 
 private:
+    void requireParsed() const;
+
     std::string text_;
     std::vector<FstabEntry> entries_;
+    std::vector<FstabProblem> problems_;
 };
 
 // What remedy writes fstab up to, and the bounds of an entry's fields.

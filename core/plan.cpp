@@ -77,6 +77,17 @@ public:
             invalid(at(key), error.what());
         }
     }
+    std::optional<MemoryLimit> memoryLimit(const std::string& key)
+    {
+        auto value = text(key);
+        if (value.empty())
+            return std::nullopt;
+        try {
+            return parseMemoryLimit(value);
+        } catch (const Error& error) {
+            invalid(at(key), error.what());
+        }
+    }
     std::optional<std::uint64_t> durationMs(const std::string& key)
     {
         auto value = text(key);
@@ -171,13 +182,16 @@ void serviceSteps(Fields fields, const std::string& path, std::vector<PlanStep>&
                 invalid(fields.at("environment." + key), "must be a string");
             spec.environment.emplace_back(key, value.get<std::string>());
         }
-    spec.restart = fields.text("restart", spec.restart);
+    spec.type = fields.text("type");
+    spec.schedule = fields.text("schedule");
+    spec.everyMs = fields.durationMs("every");
+    spec.restart = fields.text("restart");
     spec.restartMs = fields.durationMs("restart_sec").value_or(spec.restartMs);
     spec.startLimitIntervalMs = fields.durationMs("start_limit_interval");
     if (auto burst = fields.number("start_limit_burst"))
         spec.startLimitBurst = static_cast<unsigned>(std::min<std::uint64_t>(*burst, 1u << 20));
-    spec.memoryMax = fields.size("memory_max");
-    spec.memoryHigh = fields.size("memory_high");
+    spec.memoryMax = fields.memoryLimit("memory_max");
+    spec.memoryHigh = fields.memoryLimit("memory_high");
     spec.oomPolicy = fields.text("oom_policy");
     spec.logsDirectory = fields.text("logs_directory");
     if (fields.flag("log_rotate").value_or(false))

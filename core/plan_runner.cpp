@@ -170,6 +170,10 @@ Json PlanRunner::inverseOf(const PlanStep& step) const
     case StepKind::Service:
         files = {"/etc/systemd/system/" + step.target, "/etc/logrotate.d/remedy-" + baseName(step.target)};
         units = {step.target};
+        if (step.service.hasTimer()) {
+            files.push_back("/etc/systemd/system/" + step.service.timerName());
+            units = {step.service.timerName(), step.target};
+        }
         break;
     case StepKind::Healthcheck: {
         auto name = healthcheckName(step.target);

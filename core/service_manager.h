@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace remedy {
@@ -26,6 +27,7 @@ struct UnitState {
     std::uint64_t memoryHigh = UINT64_MAX;
     std::vector<std::string> logsDirectory{};  // LogsDirectory=
     std::string standardOutput{};              // "journal", "append:/var/log/app.log", ...
+    std::string type{};                        // "exec", "simple", "oneshot", ...
 };
 
 class ServiceManager {
@@ -51,7 +53,10 @@ public:
     virtual std::vector<std::string> journal(const std::string& unit, unsigned lines, std::uint64_t since) = 0;
 
     // Throw InvalidArgument with the checker's words when it rejects the file.
-    virtual void verifyUnit(const std::string& name, const std::string& content) = 0;
+    // Units that go together (a service and its timer) are checked together.
+    virtual void verifyUnits(const std::vector<std::pair<std::string, std::string>>& units) = 0;  // name, content
+    // An OnCalendar= expression, as systemd-analyze calendar reads it.
+    virtual void verifyCalendar(const std::string& expression) = 0;
     virtual void verifyLogRotation(const std::string& content) = 0;
 };
 

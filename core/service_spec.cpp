@@ -137,18 +137,43 @@ void validateFields(const ServiceSpec& spec)
             invalid("environment", "'" + key + "' is not a variable name");
         checkText("environment " + key, value, 4096);
     }
-    if (!oneOf(spec.restart, kRestartPolicies))
+    if (!spec.type.empty() && spec.type != "exec" && spec.type != "oneshot")
+        invalid("type", "'" + spec.type + "' is not exec or oneshot");
+    if (spec.hasTimer() && spec.type == "exec")
+        invalid("type", "a service run on a schedule is a oneshot: it runs to its end each time");
+    if (!spec.schedule.empty() && spec.everyMs)
+        invalid("schedule", "give a calendar schedule or an interval (every), not both");
+    if (!spec.schedule.empty()) {
+        // Its meaning is systemd's to judge (systemd-analyze calendar, at
+        // install); here only what could break the line: a newline, or a
+        // specifier, which systemd would expand.
+        checkText("schedule", spec.schedule, 256);
+        if (spec.schedule.find_first_of("%\\") != std::string::npos)
+            invalid("schedule", "'" + spec.schedule + "' has '%' or '\\', which no calendar expression needs");
+    }
+    if (spec.everyMs && (*spec.everyMs < 1000 || *spec.everyMs > 366 * 24 * kHourMs))
+        invalid("every", "must be 1 second to a year");
+    if (!spec.restart.empty() && !oneOf(spec.restart, kRestartPolicies))
         invalid("restart", "'" + spec.restart + "' is not one of " + join(kRestartPolicies));
+    // systemd refuses these for a oneshot: it would run again and again.
+    if (spec.isOneshot() && (spec.restart == "always" || spec.restart == "on-success"))
+        invalid("restart", "a oneshot cannot have Restart=" + spec.restart + " (use no or on-failure)");
     if (spec.restartMs > kHourMs)
         invalid("restart-sec", "more than an hour");
     if (spec.startLimitIntervalMs && *spec.startLimitIntervalMs > 24 * kHourMs)
         invalid("start-limit-interval-sec", "more than a day");
     if (spec.startLimitBurst && (*spec.startLimitBurst == 0 || *spec.startLimitBurst > 1000))
         invalid("start-limit-burst", "must be 1 to 1000");
-    for (const auto& [field, value] : {std::pair{"memory-max", spec.memoryMax}, std::pair{"memory-high", spec.memoryHigh}})
-        if (value && *value < kMiB)
+    using Kind = MemoryLimit::Kind;
+    for (const auto& [field, value] : {std::pair{"memory-max", spec.memoryMax}, std::pair{"memory-high", spec.memoryHigh}}) {
+        if (value && value->kind == Kind::Bytes && value->value < kMiB)
             invalid(field, "less than 1 MiB; no service runs in that");
-    if (spec.memoryMax && spec.memoryHigh && *spec.memoryHigh > *spec.memoryMax)
+        if (value && value->kind == Kind::Percent && (value->value == 0 || value->value > 10000))
+            invalid(field, "a share of memory must be more than 0% and at most 100%");
+    }
+    // Comparable only in the same terms (bytes and bytes, % and %).
+    if (spec.memoryMax && spec.memoryHigh && spec.memoryMax->kind == spec.memoryHigh->kind && spec.memoryMax->kind != Kind::Infinity &&
+        spec.memoryHigh->value > spec.memoryMax->value)
         invalid("memory-high", "above memory-max: the service would be killed before it is throttled");
     if (!spec.oomPolicy.empty() && !oneOf(spec.oomPolicy, kOomPolicies))
         invalid("oom-policy", "'" + spec.oomPolicy + "' is not one of " + join(kOomPolicies));
@@ -179,8 +204,9 @@ std::string renderService(const ServiceSpec& spec)
         text += "StartLimitBurst=" + std::to_string(*spec.startLimitBurst) + "\n";
 
     // Type=exec: the start job fails when the program cannot be run at all
-    // (Type=simple would report success and fail a moment later).
-    text += "\n[Service]\nType=exec\nUser=" + spec.user + "\n";
+    // (Type=simple would report success and fail a moment later). A
+    // oneshot's start job ends when it does, with its exit status.
+    text += "\n[Service]\nType=" + std::string(spec.isOneshot() ? "oneshot" : "exec") + "\nUser=" + spec.user + "\n";
     if (!spec.group.empty())
         text += "Group=" + spec.group + "\n";
     if (!spec.workingDirectory.empty())
@@ -190,17 +216,33 @@ std::string renderService(const ServiceSpec& spec)
     text += "ExecStart=";
     for (std::size_t i = 0; i < spec.execStart.size(); ++i)
         text += (i ? " " : "") + quoteForUnit(spec.execStart[i], true);
-    text += "\nRestart=" + spec.restart + "\nRestartSec=" + std::to_string(spec.restartMs) + "ms\n";
+    auto restart = spec.restart.empty() ? (spec.isOneshot() ? "no" : "always") : spec.restart;
+    text += "\nRestart=" + restart + "\nRestartSec=" + std::to_string(spec.restartMs) + "ms\n";
     if (spec.memoryMax)
-        text += "MemoryMax=" + std::to_string(*spec.memoryMax) + "\n";
+        text += "MemoryMax=" + spec.memoryMax->text() + "\n";
     if (spec.memoryHigh)
-        text += "MemoryHigh=" + std::to_string(*spec.memoryHigh) + "\n";
+        text += "MemoryHigh=" + spec.memoryHigh->text() + "\n";
     if (!spec.oomPolicy.empty())
         text += "OOMPolicy=" + spec.oomPolicy + "\n";
     if (!spec.logsDirectory.empty())
         text += "LogsDirectory=" + spec.logsDirectory + "\n";
-    text += "\n[Install]\nWantedBy=multi-user.target\n";
+    // A scheduled service is started by its timer, never at boot itself.
+    if (!spec.hasTimer())
+        text += "\n[Install]\nWantedBy=multi-user.target\n";
     return text;
+}
+
+std::string ServiceSpec::timerName() const { return name.substr(0, name.rfind('.')) + ".timer"; }
+
+std::string renderTimer(const ServiceSpec& spec)
+{
+    auto text = managedHeader(spec.name) + "[Unit]\nDescription=Runs " + spec.name + ", installed by remedy\n\n[Timer]\n";
+    if (!spec.schedule.empty())
+        text += "OnCalendar=" + spec.schedule + "\n";
+    else
+        text += "OnBootSec=" + std::to_string(*spec.everyMs) + "ms\nOnUnitActiveSec=" + std::to_string(*spec.everyMs) + "ms\n";
+    // systemd's default accuracy is a minute, too coarse for "every 5s".
+    return text + "AccuracySec=1s\n\n[Install]\nWantedBy=timers.target\n";
 }
 
 std::string renderLogRotation(const ServiceSpec& spec, const std::string& group)

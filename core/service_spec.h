@@ -5,6 +5,7 @@
 // in through a newline or a quote.
 
 #include "accounts.h"
+#include "size.h"
 
 #include <cstdint>
 #include <optional>
@@ -27,15 +28,28 @@ struct ServiceSpec {
     std::string group;
     std::string workingDirectory;
     std::vector<std::pair<std::string, std::string>> environment;
-    std::string restart = "always";
+    // "exec" (the default: a program that keeps running) or "oneshot" (a
+    // job that runs to its end: its exit status 0 is its success).
+    std::string type;
+    std::string restart;  // empty: "always", or "no" for a oneshot
     std::uint64_t restartMs = 1000;
+    // A schedule makes the service a oneshot run by NAME.timer (enabled and
+    // started, not the service): `schedule` is an OnCalendar= expression
+    // ("*:0/5", "daily"), `everyMs` OnUnitActiveSec= (and OnBootSec=, so it
+    // first runs when the timer starts). At most one of them.
+    std::string schedule;
+    std::optional<std::uint64_t> everyMs;
     std::optional<std::uint64_t> startLimitIntervalMs;  // 0: no start limit
     std::optional<unsigned> startLimitBurst;
-    std::optional<std::uint64_t> memoryMax;  // bytes
-    std::optional<std::uint64_t> memoryHigh;
+    std::optional<MemoryLimit> memoryMax;  // bytes, a share of RAM, or infinity
+    std::optional<MemoryLimit> memoryHigh;
     std::string oomPolicy;      // continue, stop, kill; systemd's default when empty
     std::string logsDirectory;  // below /var/log, e.g. "kontali"
     std::optional<LogRotation> logRotation;  // needs logsDirectory
+
+    bool hasTimer() const { return !schedule.empty() || everyMs.has_value(); }
+    bool isOneshot() const { return type == "oneshot" || hasTimer(); }
+    std::string timerName() const;  // "backup.timer" for "backup.service"
 };
 
 // Throws InvalidArgument naming the field at fault: every field, and who
@@ -49,6 +63,9 @@ void validateFields(const ServiceSpec& spec);
 
 // The unit file, starting with remedy's marker line (unit_files.h).
 std::string renderService(const ServiceSpec& spec);
+
+// NAME.timer of a spec with a schedule, marked as remedy's too.
+std::string renderTimer(const ServiceSpec& spec);
 
 // The /etc/logrotate.d snippet for the service's LogsDirectory, rotated as
 // the service's user and `group` (its primary group unless spec.group).

@@ -42,31 +42,4 @@ std::uint64_t swapfileSize(std::uint64_t requested, std::uint64_t pageSize)
 
 std::uint64_t defaultReserve(std::uint64_t filesystemSize) { return std::max<std::uint64_t>(filesystemSize / 20, 64 * MiB); }
 
-std::uint64_t parseSize(const std::string& text)
-{
-    char* end = nullptr;
-    errno = 0;
-    double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || end == text.c_str() || errno != 0 || !(value > 0) || !std::isfinite(value))
-        throw Error(ErrorKind::InvalidArgument, "'" + text + "' is not a size (examples: 2G, 512M, 1073741824)");
-    std::string unit(end);
-    double scale = 1;
-    if (unit == "" || unit == "B")
-        scale = 1;
-    else if (unit == "K" || unit == "KiB" || unit == "k")
-        scale = KiB;
-    else if (unit == "M" || unit == "MiB")
-        scale = MiB;
-    else if (unit == "G" || unit == "GiB")
-        scale = GiB;
-    else if (unit == "T" || unit == "TiB")
-        scale = 1024.0 * GiB;
-    else
-        throw Error(ErrorKind::InvalidArgument, "'" + text + "': unknown unit '" + unit + "' (use K, M, G or T: powers of 1024)");
-    double bytes = std::ceil(value * scale);
-    if (bytes >= 18446744073709551615.0)
-        throw Error(ErrorKind::InvalidArgument, "'" + text + "' is too large");
-    return static_cast<std::uint64_t>(bytes);
-}
-
 } // namespace remedy

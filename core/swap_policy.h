@@ -1,6 +1,8 @@
 #pragma once
 // How much swap a machine should have, and what a swapfile's size may be.
 
+#include "size.h"  // parseSize
+
 #include <cstdint>
 #include <string>
 
@@ -26,8 +28,5 @@ std::uint64_t swapfileSize(std::uint64_t requested, std::uint64_t pageSize);
 // The free space a swapfile must leave on its file system by default:
 // 5 % of the file system, at least 64 MiB.
 std::uint64_t defaultReserve(std::uint64_t filesystemSize);
-
-// Parses "2G", "512M", "1.5GiB", "4096" (bytes); throws InvalidArgument.
-std::uint64_t parseSize(const std::string& text);
 
 } // namespace remedy

@@ -29,10 +29,24 @@ std::string primaryGroup(const AccountDirectory& accounts, const std::string& us
     throw Error(ErrorKind::InvalidArgument, "user: there is no account '" + user + "' on this system");
 }
 
-// Did the service stay up? Type=exec says only that it could be started; a
-// program that exits at once shows within a second.
-bool staysActive(ServiceManager& manager, const std::string& unit, std::chrono::milliseconds settle)
+// A oneshot has done its work when it ended with Result=success: inactive
+// after it, or active with RemainAfterExit=.
+bool oneshotSucceeded(const UnitState& state)
 {
+    return state.type == "oneshot" && state.result == "success" && (state.activeState == "inactive" || state.activeState == "active");
+}
+
+// Did the unit start? A oneshot's start job ends with the program, so its
+// result says. Type=exec says only that the program could be started; one
+// that exits at once shows within a second, so it must stay up that long.
+// A timer is started when it is active (waiting).
+bool started(ServiceManager& manager, const std::string& unit, std::chrono::milliseconds settle)
+{
+    auto state = manager.state(unit);
+    if (state.type == "oneshot")
+        return oneshotSucceeded(state);
+    if (!unit.ends_with(".service"))
+        return state.activeState == "active";
     auto deadline = std::chrono::steady_clock::now() + settle;
     do {
         if (manager.state(unit).activeState != "active")
@@ -64,8 +78,6 @@ Outcome Units::installService(const ServiceSpec& spec, bool force, bool dryRun)
     validate(spec, accounts_);
     ManagedDirectory units(root_, kUnitDir);
     ManagedDirectory logrotate(root_, kLogrotateDir);
-    std::vector<File> files;
-    files.push_back({units, spec.name, renderService(spec)});
     std::optional<std::string> rotation;
     if (spec.logRotation)
         rotation = renderLogRotation(spec, spec.group.empty() ? primaryGroup(accounts_, spec.user) : spec.group);
@@ -73,8 +85,24 @@ Outcome Units::installService(const ServiceSpec& spec, bool force, bool dryRun)
         primaryGroup(accounts_, spec.user);  // an unknown user is the caller's error, not a failed start
     if (rotation && !logrotate.exists())
         throw Error(ErrorKind::Unsupported, "log-rotate: logrotate is not installed here (" + std::string(kLogrotateDir) + " is missing)");
+    // A timer remedy wrote for this service, or the one it writes now. A
+    // service does not change between timed and not in place: the units
+    // to enable and start differ, and the old one would stay behind.
+    auto timer = units.read(spec.timerName());
+    bool timed = timer && isManaged(*timer);
+    if (timed != spec.hasTimer() && units.read(spec.name))
+        throw Error(ErrorKind::InvalidArgument, spec.name + (timed ? " is run by " + spec.timerName() + "; to run it without a schedule"
+                                                                   : " runs without a schedule; to run it on one") +
+                                                    ", remove it first (remedyctl unit remove " + spec.name + ")");
+    if (!spec.schedule.empty())
+        manager_.verifyCalendar(spec.schedule);
+    std::vector<File> files;
+    files.push_back({units, spec.name, renderService(spec)});
+    if (spec.hasTimer())
+        files.push_back({units, spec.timerName(), renderTimer(spec)});
     files.push_back({logrotate, logRotationName(spec.name), rotation});
-    return install(spec.name, std::move(files), force, dryRun);
+    // The unit enabled and started: the service, or its timer.
+    return install(spec.hasTimer() ? spec.timerName() : spec.name, std::move(files), force, dryRun);
 }
 
 Outcome Units::installUnit(const std::string& name, const std::string& content, bool force, bool dryRun)
@@ -93,23 +121,31 @@ Outcome Units::installUnit(const std::string& name, const std::string& content, 
 
 Outcome Units::install(const std::string& name, std::vector<File> files, bool force, bool dryRun)
 {
-    const auto unitPath = std::string(kUnitDir) + "/" + name;
+    std::vector<std::pair<std::string, std::string>> unitFiles;
+    for (const auto& file : files)
+        if (file.wanted && file.dir.path() == kUnitDir)
+            unitFiles.emplace_back(file.name, *file.wanted);
+    for (const auto& [unit, content] : unitFiles) {
+        auto loaded = manager_.state(unit);
+        if (loaded.loadState == "loaded" && !loaded.fragmentPath.empty() && loaded.fragmentPath != std::string(kUnitDir) + "/" + unit && !force)
+            throw Error(ErrorKind::InvalidArgument, unit + " is already installed from " + loaded.fragmentPath +
+                                                        "; remedy does not hide it behind a unit of its own (force to do it)");
+    }
+    // `name` is the unit enabled and started: the service, or its timer.
     auto state = manager_.state(name);
-    if (state.loadState == "loaded" && !state.fragmentPath.empty() && state.fragmentPath != unitPath && !force)
-        throw Error(ErrorKind::InvalidArgument, name + " is already installed from " + state.fragmentPath +
-                                                    "; remedy does not hide it behind a unit of its own (force to do it)");
     bool same = true;
     for (auto& file : files) {
         file.dir.checkOwnership(file.name, force);
         file.before = file.dir.read(file.name);
         same = same && file.before == file.wanted;
     }
+    // A oneshot that ran and succeeded is as asked too: not run again.
     bool running = state.activeState == "active";
     bool enabled = state.unitFileState == "enabled";
-    if (same && running && enabled)
-        return {false, {name + " is installed and running as asked"}};
+    if (same && (running || oneshotSucceeded(state)) && enabled)
+        return {false, {name + " is installed and " + (running ? "running" : "ran") + " as asked"}};
 
-    manager_.verifyUnit(name, *files.front().wanted);
+    manager_.verifyUnits(unitFiles);
     for (const auto& file : files)
         if (file.wanted && file.dir.path() == kLogrotateDir)
             manager_.verifyLogRotation(*file.wanted);
@@ -149,7 +185,7 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
         restore();
         throw;
     }
-    if (jobResult == "done" && staysActive(manager_, name, settle_))
+    if (jobResult == "done" && started(manager_, name, settle_))
         return outcome;
 
     // Failed: what systemd says, then everything back as it was.

@@ -44,6 +44,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (fuzz::readAsAnotherFormat(text))
             return 0;
         auto all = lines(text);
+        // A line libmount refuses is named, in order, and is no entry.
+        int previousBad = 0;
+        for (const auto& problem : fstab.problems()) {
+            FUZZ_CHECK(problem.line > previousBad && problem.line <= static_cast<int>(all.size()), "bad line " + std::to_string(problem.line));
+            previousBad = problem.line;
+            for (const auto& entry : fstab.entries())
+                FUZZ_CHECK(entry.line != problem.line, "line " + std::to_string(problem.line) + " both bad and an entry");
+        }
         int previous = 0;
         for (const auto& entry : fstab.entries()) {
             FUZZ_CHECK(entry.line > previous && entry.line <= static_cast<int>(all.size()),

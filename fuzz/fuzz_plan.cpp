@@ -9,6 +9,7 @@
 #include "fuzz.h"
 
 #include "core/duration.h"
+#include "core/size.h"
 #include "core/plan.h"
 #include "core/swap_policy.h"
 
@@ -61,7 +62,7 @@ void checkServiceStep(const PlanStep& step, const Json& json)
         FUZZ_CHECK(spec.restartMs == parseDurationMs(it->get<std::string>()), show(json));
     for (auto [key, value] : {std::pair{"memory_max", spec.memoryMax}, std::pair{"memory_high", spec.memoryHigh}})
         if (auto it = json.find(key); it != json.end() && it->is_string() && !it->get<std::string>().empty())
-            FUZZ_CHECK(value == parseSize(it->get<std::string>()), show(json));
+            FUZZ_CHECK(value == parseMemoryLimit(it->get<std::string>()), show(json));
 }
 
 void checkHealthStep(const PlanStep& step, const Json& json)

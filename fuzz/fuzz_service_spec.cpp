@@ -34,6 +34,16 @@ std::optional<T> number(std::string_view text)
     return value;
 }
 
+// A memory limit as systemd's grammar reads it, or none.
+std::optional<MemoryLimit> limit(std::string_view text)
+{
+    try {
+        return parseMemoryLimit(std::string(text));
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
 ServiceSpec specFrom(std::string_view input)
 {
     ServiceSpec spec;
@@ -63,8 +73,11 @@ ServiceSpec specFrom(std::string_view input)
         else if (key == "restart_ms") spec.restartMs = number<std::uint64_t>(value).value_or(spec.restartMs);
         else if (key == "start_limit_interval_ms") spec.startLimitIntervalMs = number<std::uint64_t>(value);
         else if (key == "start_limit_burst") spec.startLimitBurst = number<unsigned>(value);
-        else if (key == "memory_max") spec.memoryMax = number<std::uint64_t>(value);
-        else if (key == "memory_high") spec.memoryHigh = number<std::uint64_t>(value);
+        else if (key == "memory_max") spec.memoryMax = limit(value);
+        else if (key == "memory_high") spec.memoryHigh = limit(value);
+        else if (key == "type") spec.type = text;
+        else if (key == "schedule") spec.schedule = text;
+        else if (key == "every_ms") spec.everyMs = number<std::uint64_t>(value);
         else if (key == "oom_policy") spec.oomPolicy = text;
         else if (key == "logs_directory") spec.logsDirectory = text;
         else if (key == "log_keep") keep = number<unsigned>(value);
@@ -194,13 +207,16 @@ void checkUnit(const ServiceSpec& spec, const std::string& unit)
             FUZZ_CHECK(unspecify(value), line);
         }
     }
-    FUZZ_CHECK((sections == std::vector<std::string>{"[Unit]", "[Service]", "[Install]"}), unit);
+    // A scheduled service has no [Install]: its timer starts it.
+    auto wanted = spec.hasTimer() ? std::vector<std::string>{"[Unit]", "[Service]"} : std::vector<std::string>{"[Unit]", "[Service]", "[Install]"};
+    FUZZ_CHECK(sections == wanted, unit);
     std::vector<std::string> expected;
     for (const auto& [key, value] : spec.environment)
         expected.push_back(key + "=" + value);
     FUZZ_CHECK(environment == expected, unit);
-    for (const char* key : {"Description", "Type", "User", "ExecStart", "Restart", "RestartSec", "WantedBy"})
+    for (const char* key : {"Description", "Type", "User", "ExecStart", "Restart", "RestartSec"})
         FUZZ_CHECK(seen[key] == 1, std::string(key) + " missing in:\n" + unit);
+    FUZZ_CHECK(seen["WantedBy"] == (spec.hasTimer() ? 0 : 1), unit);
     FUZZ_CHECK(seen["User"] == 1 && unit.find("\nUser=" + spec.user + "\n") != std::string::npos, unit);
 }
 
@@ -229,6 +245,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     checkUnit(spec, renderService(spec));
+    if (spec.hasTimer()) {
+        // The timer: its own marker, one trigger line, nothing the schedule could add.
+        auto timer = lines(renderTimer(spec));
+        FUZZ_CHECK(timer.size() == (spec.schedule.empty() ? 12 : 11), renderTimer(spec));
+    }
     if (spec.logRotation)
         checkRotation(renderLogRotation(spec, spec.group.empty() ? spec.user : spec.group));
     return 0;

@@ -1,16 +1,19 @@
-// Durations and sizes as people write them: parseDurationMs ("5s",
-// "500ms", "5min") and parseSize ("2G", "1.5GiB", "4096"), read from plans,
+// Durations and sizes as people write them, in systemd's grammar:
+// parseDurationMs ("5s", "1min 30s", "1.5s", "2d") and parseSize /
+// parseMemoryLimit ("2G", "1G 512M", "50%", "infinity"), read from plans,
 // the command line and the administrator's config.
 //
-// Promises checked: a duration is accepted exactly when it is digits and
-// one of the units, and its value is that number times the unit, never a
-// number that wrapped around; a size is accepted only as a positive whole
-// number of bytes that fits.
+// Promises checked: a duration of one whole number and one unit is that
+// number times the unit, rounded up to ms, and refused when it is more
+// than 2^64 µs, never wrapped around; a size is accepted only as a
+// positive whole number of bytes that fits; a memory limit reads back from
+// its own text.
 
 #include "fuzz.h"
 
 #include "core/duration.h"
-#include "core/swap_policy.h"
+#include "core/error.h"
+#include "core/size.h"
 
 #include <charconv>
 #include <cmath>
@@ -20,30 +23,36 @@ using namespace remedy;
 
 namespace {
 
-// What parseDurationMs promises (duration.h), computed without overflow.
-std::optional<std::uint64_t> expectedDuration(std::string_view text)
+// What parseDurationMs promises (duration.h) for "<digits><unit>",
+// computed without overflow; nothing for any other form.
+std::optional<std::optional<std::uint64_t>> expectedDuration(std::string_view text)
 {
     auto digits = text.find_first_not_of("0123456789");
-    if (digits == 0)
+    if (digits == 0 || text.empty())
         return std::nullopt;
     auto unit = digits == std::string_view::npos ? std::string_view() : text.substr(digits);
-    std::uint64_t factor = 0;
+    std::uint64_t factor = 0;  // µs
     if (unit.empty() || unit == "s" || unit == "sec")
-        factor = 1000;
+        factor = 1000000;
     else if (unit == "ms")
+        factor = 1000;
+    else if (unit == "us")
         factor = 1;
     else if (unit == "min" || unit == "m")
-        factor = 60000;
+        factor = 60000000;
     else if (unit == "h")
-        factor = 3600000;
+        factor = 3600000000;
+    else if (unit == "d")
+        factor = 86400000000;
     else
         return std::nullopt;
     std::uint64_t number = 0;
     auto numeral = text.substr(0, digits);
     auto [end, error] = std::from_chars(numeral.data(), numeral.data() + numeral.size(), number);
     if (error != std::errc() || number > UINT64_MAX / factor)
-        return std::nullopt;  // too large: refused, not wrapped
-    return number * factor;
+        return std::optional<std::uint64_t>();  // too large: refused, not wrapped
+    auto us = number * factor;
+    return std::optional<std::uint64_t>(us / 1000 + (us % 1000 != 0));
 }
 
 } // namespace
@@ -56,9 +65,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     std::optional<std::uint64_t> duration;
     FUZZ_REFUSABLE(duration = parseDurationMs(text));
-    auto expected = expectedDuration(text);
-    FUZZ_CHECK(duration == expected, "'" + text + "' read as " + (duration ? std::to_string(*duration) : "refused") + ", expected " +
-                                         (expected ? std::to_string(*expected) : "refused"));
+    if (auto expected = expectedDuration(text))
+        FUZZ_CHECK(duration == *expected, "'" + text + "' read as " + (duration ? std::to_string(*duration) : "refused") + ", expected " +
+                                              (*expected ? std::to_string(**expected) : "refused"));
+
+    FUZZ_REFUSABLE({
+        auto limit = parseMemoryLimit(text);
+        FUZZ_CHECK(parseMemoryLimit(limit.text()) == limit, text + " reads back as " + limit.text());
+    });
 
     FUZZ_REFUSABLE({
         auto bytes = parseSize(text);

@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include <getopt.h>
+#include <malloc.h>
 
 #include <chrono>
 #include <cstdio>
@@ -127,6 +128,15 @@ bool parseArguments(int argc, char** argv, Settings& settings, int& exitCode)
 
 int main(int argc, char** argv)
 {
+    // glibc hands freed memory above 128 KiB back to the kernel (and maps
+    // blocks above it anew each time), so a large read, GetEntries of a
+    // 10,000-line fstab (a few MiB of libmount's small allocations), faulted
+    // its pages in again on every call: twice the cost per line of 1,000
+    // lines, for the same instructions (bench/fstab.cpp, README
+    // "Benchmarks"). Kept up to 4 MiB instead; an idle remedyd touches none
+    // of it, so its RSS is the same.
+    mallopt(M_TRIM_THRESHOLD, 4 << 20);
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     Settings settings;
     int exitCode = EXIT_SUCCESS;
     if (!parseArguments(argc, argv, settings, exitCode))

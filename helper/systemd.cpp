@@ -107,6 +107,7 @@ UnitState Systemd::state(const std::string& unit)
     state.unitFileState = get<std::string>(unitProperties, "UnitFileState", "");
     if (state.loadState == "loaded" && unit.ends_with(".service")) {
         auto service = properties(path, kServiceInterface);
+        state.type = get<std::string>(service, "Type", "");
         state.result = get<std::string>(service, "Result", "");
         state.restart = get<std::string>(service, "Restart", "");
         state.mainPid = get<std::uint32_t>(service, "MainPID", 0);
@@ -272,13 +273,25 @@ std::vector<std::string> Systemd::journal(const std::string& unit, unsigned line
     return found;
 }
 
-void Systemd::verifyUnit(const std::string& name, const std::string& content)
+void Systemd::verifyUnits(const std::vector<std::pair<std::string, std::string>>& units)
 {
     ScratchDirectory scratch;
-    auto path = scratch.write(name, content);
-    auto result = runProgram({"/usr/bin/systemd-analyze", "verify", "--man=no", path});
+    std::vector<std::string> command = {"/usr/bin/systemd-analyze", "verify", "--man=no"};
+    for (const auto& [name, content] : units)
+        command.push_back(scratch.write(name, content));
+    auto result = runProgram(command);
     if (result.exitCode != 0)
         throw Error(ErrorKind::InvalidArgument, "systemd-analyze verify rejects the unit:\n" + result.output);
+}
+
+void Systemd::verifyCalendar(const std::string& expression)
+{
+    // One argument, never a shell: the expression cannot become an option
+    // either ("--" before it).
+    auto result = runProgram({"/usr/bin/systemd-analyze", "calendar", "--", expression});
+    if (result.exitCode != 0)
+        throw Error(ErrorKind::InvalidArgument, "schedule: systemd does not read '" + expression + "' as a calendar expression (systemd.time(7)):\n" +
+                                                    result.output);
 }
 
 void Systemd::verifyLogRotation(const std::string& content)

@@ -43,7 +43,8 @@ public:
     void killMainProcess(const std::string& unit, int signal) override;
     void setMemoryLimits(const std::string& unit, std::uint64_t max, std::uint64_t high) override { setMemoryLimits(unit, {max, high}); }
     std::vector<std::string> journal(const std::string& unit, unsigned lines, std::uint64_t since) override;
-    void verifyUnit(const std::string& name, const std::string& content) override;
+    void verifyUnits(const std::vector<std::pair<std::string, std::string>>& units) override;
+    void verifyCalendar(const std::string& expression) override;
     void verifyLogRotation(const std::string& content) override;
 
 private:

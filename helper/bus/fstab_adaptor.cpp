@@ -14,16 +14,34 @@ FstabAdaptor::FstabAdaptor(sdbus::IConnection& bus, Requests& requests, const Ro
 
 FstabAdaptor::~FstabAdaptor() { unregisterAdaptor(); }
 
-std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> FstabAdaptor::GetEntries()
+namespace {
+
+FstabAdaptor::Entries entriesOf(Fstab&& fstab)
 {
-    // /etc/fstab is world-readable: this tells nobody more than the file does.
+    auto parsed = std::move(fstab).takeEntries();
+    FstabAdaptor::Entries entries;
+    entries.reserve(parsed.size());
+    for (auto& e : parsed)
+        entries.emplace_back(std::move(e.source), std::move(e.target), std::move(e.fstype), std::move(e.options), e.freq, e.passno, e.line);
+    return entries;
+}
+
+} // namespace
+
+// /etc/fstab is world-readable: these tell nobody more than the file does.
+FstabAdaptor::Entries FstabAdaptor::GetEntries()
+{
+    return guarded([this] { return entriesOf(FstabFile(openRoot(root_.path).get()).read()); });
+}
+
+std::tuple<FstabAdaptor::Entries, FstabAdaptor::Unparsed> FstabAdaptor::GetEntriesEx()
+{
     return guarded([this] {
-        auto root = openRoot(root_.path);
-        auto fstab = FstabFile(root.get()).read();
-        std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> entries;
-        for (const auto& e : fstab.entries())
-            entries.emplace_back(e.source, e.target, e.fstype, e.options, e.freq, e.passno, e.line);
-        return entries;
+        auto fstab = FstabFile(openRoot(root_.path).get()).read();
+        Unparsed unparsed;
+        for (const auto& problem : fstab.problems())
+            unparsed.emplace_back(problem.line, problem.text, problem.reason);
+        return std::tuple(entriesOf(std::move(fstab)), std::move(unparsed));
     });
 }
 

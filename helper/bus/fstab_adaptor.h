@@ -15,11 +15,15 @@ namespace remedy {
 
 class FstabAdaptor final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Fstab_adaptor> {
 public:
+    using Entries = std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>>;
+    using Unparsed = std::vector<sdbus::Struct<int32_t, std::string, std::string>>;
+
     FstabAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root);
     ~FstabAdaptor();
 
 private:
-    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> GetEntries() override;
+    Entries GetEntries() override;
+    std::tuple<Entries, Unparsed> GetEntriesEx() override;
     void AddEntry(sdbus::Result<bool>&& result, std::string source, std::string target, std::string fstype, std::string fsoptions,
                   int32_t dump, int32_t pass, Options options) override;
     void RemoveEntry(sdbus::Result<bool>&& result, std::string identity, Options options) override;

@@ -10,11 +10,27 @@
 namespace remedy {
 namespace {
 
+// As systemd's own properties: KEY (t, bytes; UINT64_MAX is infinity) or
+// KEY-scale (u, a share of physical memory scaled to UINT32_MAX).
+std::optional<MemoryLimit> memoryLimit(const OptionReader& read, const std::string& key)
+{
+    auto bytes = read.uint64(key);
+    auto scale = read.uint32(key + "-scale");
+    if (bytes && scale)
+        throw toBusError(ErrorKind::InvalidArgument, key + ": give bytes or a share of memory (" + key + "-scale), not both");
+    if (scale)
+        return MemoryLimit::percent(scaleToPermyriad(*scale));
+    if (bytes)
+        return *bytes == UINT64_MAX ? MemoryLimit::infinity() : MemoryLimit::bytes(*bytes);
+    return std::nullopt;
+}
+
 ServiceSpec readServiceSpec(const std::string& name, const Options& options)
 {
     OptionReader read(options, {"exec-start", "user", "group", "working-directory", "environment", "description", "restart",
                                 "restart-ms", "start-limit-interval-ms", "start-limit-burst", "memory-max", "memory-high",
-                                "oom-policy", "logs-directory", "log-rotate", "log-rotate-keep", "log-rotate-max-size"});
+                                "oom-policy", "logs-directory", "log-rotate", "log-rotate-keep", "log-rotate-max-size", "type",
+                                "schedule", "every-ms", "memory-max-scale", "memory-high-scale"});
     ServiceSpec spec;
     spec.name = name;
     spec.execStart = read.strings("exec-start").value_or(std::vector<std::string>{});
@@ -28,12 +44,15 @@ ServiceSpec readServiceSpec(const std::string& name, const Options& options)
         spec.environment.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
     }
     spec.description = read.string("description").value_or("");
-    spec.restart = read.string("restart").value_or(spec.restart);
+    spec.type = read.string("type").value_or("");
+    spec.restart = read.string("restart").value_or("");
     spec.restartMs = read.uint64("restart-ms").value_or(spec.restartMs);
+    spec.schedule = read.string("schedule").value_or("");
+    spec.everyMs = read.uint64("every-ms");
     spec.startLimitIntervalMs = read.uint64("start-limit-interval-ms");
     spec.startLimitBurst = read.uint32("start-limit-burst");
-    spec.memoryMax = read.uint64("memory-max");
-    spec.memoryHigh = read.uint64("memory-high");
+    spec.memoryMax = memoryLimit(read, "memory-max");
+    spec.memoryHigh = memoryLimit(read, "memory-high");
     spec.oomPolicy = read.string("oom-policy").value_or("");
     spec.logsDirectory = read.string("logs-directory").value_or("");
     // Read whether or not rotation is on, so that a wrong type is an error either way.

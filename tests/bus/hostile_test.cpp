@@ -1141,6 +1141,7 @@ std::vector<Method> methods()
         {"Swap", "ResizeSwapfile", {S(kSwapfile), T(32 * MiB), dryRun()}, with(kChange, {{"reserve", 't'}}), true},
         {"Swap", "RecommendSize", {}, {}},
         {"Fstab", "GetEntries", {}, {}},
+        {"Fstab", "GetEntriesEx", {}, {}},
         {"Fstab", "AddEntry", {S("tmpfs"), S("/mnt/hostile"), S("tmpfs"), S("size=1M"), I(0), I(0), dryRun()}, kChange, true},
         {"Fstab", "RemoveEntry", {S("/mnt/hostile"), dryRun()}, kChange, true},
         {"Diagnostics", "Diagnose", {Dict({})}, {{"auth.interactive", 'b'}}},
@@ -1165,7 +1166,8 @@ const std::vector<std::pair<std::string, char>> kSpecKeys = {
     {"exec-start", 'a'}, {"user", 's'}, {"group", 's'}, {"working-directory", 's'}, {"environment", 'a'}, {"description", 's'},
     {"restart", 's'}, {"restart-ms", 't'}, {"start-limit-interval-ms", 't'}, {"start-limit-burst", 'u'}, {"memory-max", 't'},
     {"memory-high", 't'}, {"oom-policy", 's'}, {"logs-directory", 's'}, {"log-rotate", 'b'}, {"log-rotate-keep", 'u'},
-    {"log-rotate-max-size", 't'}};
+    {"log-rotate-max-size", 't'}, {"type", 's'}, {"schedule", 's'}, {"every-ms", 't'}, {"memory-max-scale", 'u'},
+    {"memory-high-scale", 'u'}};
 
 // Two values of a type other than `type`.
 std::vector<Value> wrongTypes(char type)
@@ -1280,6 +1282,7 @@ std::vector<MatrixRow> matrixRows()
          error("org.freedesktop.DBus.Error.PropertyReadOnly")},
         // Fstab
         {"GetEntries", remedy(fst, "GetEntries"), answers(), answers()},
+        {"GetEntriesEx", remedy(fst, "GetEntriesEx"), answers(), answers()},
         {"AddEntry", remedy(fst, "AddEntry", {S("tmpfs"), S("/mnt/hostile"), S("tmpfs"), S("size=1M"), I(0), I(0), Dict({})}),
          refused("org.remedy.fstab.manage"), refused("org.remedy.fstab.manage")},
         {"AddEntry a swap line", remedy(fst, "AddEntry", {S("/mnt/ext4/hostile"), S("none"), S("swap"), S("defaults"), I(0), I(0), Dict({})}),
@@ -1890,6 +1893,14 @@ std::vector<Row> serviceSpecRows()
     spec("start-limit-burst 0", {{"start-limit-burst", U(0)}});
     spec("start-limit-burst 1001", {{"start-limit-burst", U(1001)}});
     spec("memory-max 1 byte", {{"memory-max", T(1)}});
+    spec("memory-max and memory-max-scale both", {{"memory-max", T(1024 * MiB)}, {"memory-max-scale", U(1u << 31)}});
+    spec("memory-max-scale 0", {{"memory-max-scale", U(0)}});
+    spec("schedule with a newline", {{"schedule", S("daily\nExecStartPre=/bin/sh")}});
+    spec("schedule with a specifier", {{"schedule", S("%H:00")}});
+    spec("schedule and every-ms both", {{"schedule", S("daily")}, {"every-ms", T(60000)}});
+    spec("every-ms below a second", {{"every-ms", T(10)}});
+    spec("a schedule with restart always", {{"schedule", S("daily")}, {"restart", S("always")}});
+    spec("type forking", {{"type", S("forking")}});
     spec("memory-high above memory-max", {{"memory-max", T(1024 * MiB)}, {"memory-high", T(2048 * MiB)}});
     spec("oom-policy 'explode'", {{"oom-policy", S("explode")}});
     spec("logs-directory absolute", {{"logs-directory", S("/var/log/hostile")}});

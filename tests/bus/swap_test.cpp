@@ -334,6 +334,50 @@ TEST_F(Swap, AnFstabLibmountCannotParseIsNeverRewritten)
     EXPECT_FALSE(fs::exists(root() / "mnt/ext4/swapfile"));
 }
 
+// Before: one bad line made GetEntries itself fail; findmnt lists the rest.
+TEST_F(Swap, AnFstabWithABadLineIsReadAndTheLineNamedButNotWritten)
+{
+    const std::string broken = kFstab + "/dev/vdb1 /data ext4 defaults zero 2\ntmpfs /scratch tmpfs size=1G 0 0\n";
+    std::ofstream(root() / "etc/fstab") << broken;
+    auto raw = busctl(userName(Caller::Outsider), {"--json=short", "call", kBusName, kPath, "org.remedy.Remedy1.Fstab", "GetEntries"});
+    ASSERT_EQ(raw.exitCode, 0) << raw.err;
+    auto entries = nlohmann::json::parse(raw.out)["data"][0];
+    ASSERT_EQ(entries.size(), 2U) << raw.out;
+    EXPECT_EQ(entries[1][1], "/scratch");
+    EXPECT_EQ(entries[1][6], 4);
+
+    auto list = remedyctlAs(Caller::Outsider, {"--json", "fstab", "list"});
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    auto json = nlohmann::json::parse(list.out);
+    EXPECT_EQ(json["entries"].size(), 2U) << list.out;
+    ASSERT_EQ(json["unparsed"].size(), 1U) << list.out;
+    EXPECT_EQ(json["unparsed"][0]["line"], 3);
+    EXPECT_EQ(json["unparsed"][0]["text"], "/dev/vdb1 /data ext4 defaults zero 2");
+    EXPECT_NE(json["unparsed"][0]["reason"].get<std::string>().find("numbers"), std::string::npos) << list.out;
+    auto human = remedyctlAs(Caller::Outsider, {"fstab", "list"});
+    EXPECT_EQ(human.exitCode, 0) << human.err;
+    EXPECT_NE(human.out.find("/scratch"), std::string::npos) << human.out;
+    EXPECT_NE(human.err.find("line 3 cannot be parsed"), std::string::npos) << human.err;
+
+    auto add = busctl("root", {"call", kBusName, kPath, "org.remedy.Remedy1.Fstab", "AddEntry", "ssssiia{sv}", "tmpfs", "/mnt/data",
+                               "tmpfs", "defaults", "0", "0", "0"});
+    EXPECT_NE(add.exitCode, 0);
+    EXPECT_NE(add.err.find("line 3"), std::string::npos) << add.err;
+    EXPECT_NE(add.err.find("zero 2"), std::string::npos) << add.err;
+    EXPECT_EQ(fstab(), broken);
+}
+
+// Before: the next edit added the newline the file did not end with.
+TEST_F(Swap, AnFstabWithoutAFinalNewlineKeepsItSo)
+{
+    const std::string bare = kFstab.substr(0, kFstab.size() - 1);
+    std::ofstream(root() / "etc/fstab") << bare;
+    ASSERT_EQ(remedyctlAs(Caller::Root, {"fstab", "add", "tmpfs", "/mnt/data", "tmpfs"}).exitCode, 0);
+    EXPECT_EQ(fstab(), bare + "\ntmpfs /mnt/data tmpfs defaults 0 0");
+    ASSERT_EQ(remedyctlAs(Caller::Root, {"fstab", "remove", "/mnt/data"}).exitCode, 0);
+    EXPECT_EQ(fstab(), bare);
+}
+
 TEST_F(Swap, ASymlinkSwappedInDuringTheCallIsNeverFollowed)
 {
     // /srv/race flips between a real directory and a link to mnt/ext4 while

@@ -310,6 +310,90 @@ TEST_F(Units, AServiceWhoseProgramLivesInAHomeDirectoryInstalls)
     EXPECT_EQ(member({"unit", "remove", "homed.service"}).exitCode, 0);
 }
 
+// Before: a oneshot that succeeded was "did not start ... (result:
+// success)" and rolled back, as a service that had died.
+TEST_F(Units, AOneshotThatSucceedsIsInstalledAndOneThatFailsIsRolledBack)
+{
+    auto before = systemFiles();
+    auto created = member({"--json", "service", "create", "seed-once.service", "--user", "kontali", "--type", "oneshot",
+                           "--memory-max", "50%", "--memory-high", "infinity", "--restart-sec", "1min 30s", "--", "/bin/sh", "-c",
+                           "echo the oneshot ran"});
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    EXPECT_EQ(nlohmann::json::parse(created.out)["changed"], true);
+    EXPECT_EQ(show("seed-once.service", "Result"), "success");
+    EXPECT_EQ(show("seed-once.service", "ActiveState"), "inactive");
+    EXPECT_EQ(show("seed-once.service", "UnitFileState"), "enabled");
+    EXPECT_EQ(show("seed-once.service", "RestartUSec"), "1min 30s");
+    EXPECT_NE(show("seed-once.service", "MemoryMax"), "infinity") << "50% of this machine's memory";
+    EXPECT_EQ(inside({"grep", "-c", "^MemoryMax=50%$", "/etc/systemd/system/seed-once.service"}).out, "1\n");
+    EXPECT_NE(inside({"journalctl", "-u", "seed-once.service", "-o", "cat"}).out.find("the oneshot ran"), std::string::npos);
+    auto again = member({"--json", "service", "create", "seed-once.service", "--user", "kontali", "--type", "oneshot", "--memory-max",
+                         "50%", "--memory-high", "infinity", "--restart-sec", "1min 30s", "--", "/bin/sh", "-c", "echo the oneshot ran"});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_EQ(nlohmann::json::parse(again.out)["changed"], false) << "it ran; not run again";
+    ASSERT_EQ(member({"unit", "remove", "seed-once.service"}).exitCode, 0);
+
+    auto failed = member({"service", "create", "seed-fails.service", "--user", "kontali", "--type", "oneshot", "--", "/bin/sh", "-c",
+                          "echo no database here >&2; exit 2"});
+    EXPECT_EQ(failed.exitCode, 1) << failed.err;
+    EXPECT_NE(failed.err.find("did not start"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("no database here"), std::string::npos) << failed.err;
+    EXPECT_NE(show("seed-fails.service", "UnitFileState"), "enabled");
+
+    // A oneshot unit file an administrator wrote, as the issue found it.
+    ASSERT_EQ(inside({"sh", "-c",
+                      "mkdir -p /tmp/seed && printf '[Service]\\nType=oneshot\\nUser=kontali\\nExecStart=/bin/true\\n\\n"
+                      "[Install]\\nWantedBy=multi-user.target\\n' >/tmp/seed/raw-once.service"})
+                  .exitCode,
+              0);
+    auto raw = inside({"remedyctl", "unit", "install", "/tmp/seed/raw-once.service"});
+    ASSERT_EQ(raw.exitCode, 0) << raw.err;
+    EXPECT_EQ(show("raw-once.service", "Result"), "success");
+    ASSERT_EQ(member({"unit", "remove", "raw-once.service"}).exitCode, 0);
+    EXPECT_EQ(systemFiles(), before);
+}
+
+// Before: .timer units were refused, so the seed's cron health check (a job
+// every few minutes) could not be installed.
+TEST_F(Units, AScheduleMakesATimerThatRunsTheServiceAndRemoveTakesBoth)
+{
+    auto before = systemFiles();
+    auto created = member({"--json", "service", "create", "seed-check.service", "--user", "kontali", "--every", "1s", "--", "/bin/sh",
+                           "-c", "echo the check ran"});
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    EXPECT_EQ(nlohmann::json::parse(created.out)["changed"], true);
+    EXPECT_EQ(show("seed-check.timer", "ActiveState"), "active");
+    EXPECT_EQ(show("seed-check.timer", "UnitFileState"), "enabled");
+    EXPECT_NE(show("seed-check.service", "UnitFileState"), "enabled") << "the timer starts it";
+    EXPECT_EQ(inside({"head", "-c", "19", "/etc/systemd/system/seed-check.timer"}).out, "# Managed by remedy");
+    // It fires, and fires again.
+    auto runs = [] {
+        auto log = inside({"journalctl", "-u", "seed-check.service", "-o", "cat"}).out;
+        std::size_t count = 0;
+        for (auto at = log.find("the check ran"); at != std::string::npos; at = log.find("the check ran", at + 1))
+            ++count;
+        return count;
+    };
+    EXPECT_TRUE(waitFor([&] { return runs() >= 2; }, std::chrono::seconds(15))) << runs() << " runs";
+    EXPECT_EQ(show("seed-check.service", "Result"), "success");
+
+    // A calendar schedule; one systemd cannot read is refused in its words.
+    auto calendar = member({"service", "create", "seed-cron.service", "--user", "kontali", "--schedule", "*:0/5", "--", "/bin/true"});
+    ASSERT_EQ(calendar.exitCode, 0) << calendar.err;
+    EXPECT_NE(show("seed-cron.timer", "TimersCalendar").find("*-*-* *:00/5:00"), std::string::npos) << show("seed-cron.timer", "TimersCalendar");
+    auto moon = member({"service", "create", "seed-moon.service", "--user", "kontali", "--schedule", "every full moon", "--", "/bin/true"});
+    EXPECT_EQ(moon.exitCode, 2) << moon.err;
+    EXPECT_NE(moon.err.find("calendar"), std::string::npos) << moon.err;
+
+    for (const char* name : {"seed-check.service", "seed-cron.service"}) {
+        auto removed = member({"--json", "unit", "remove", name});
+        ASSERT_EQ(removed.exitCode, 0) << removed.err;
+    }
+    EXPECT_EQ(show("seed-check.timer", "LoadState"), "not-found");
+    EXPECT_EQ(show("seed-cron.timer", "LoadState"), "not-found");
+    EXPECT_EQ(systemFiles(), before);
+}
+
 TEST_F(Units, TheBackendIsRemovedLast)
 {
     auto removed = member({"--json", "unit", "remove", kBackend});

@@ -6,6 +6,7 @@
 #include "core/service_manager.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ public:
     std::string failStartOf;  // this unit's start job fails
     bool exitsAtOnce = false;  // the job succeeds, the program ends at once
     bool rejectUnit = false;
+    std::set<std::string> oneshots;  // Type=oneshot, as their verified files say
     int restartAfterPolls = 2;  // after a kill: "activating" this many times
     std::uint32_t nextPid = 100;
 
@@ -72,11 +74,21 @@ public:
         units[unit].memoryHigh = high;
     }
     std::vector<std::string> journal(const std::string&, unsigned, std::uint64_t) override { return {"ImportError: no module named app"}; }
-    void verifyUnit(const std::string& name, const std::string&) override
+    void verifyUnits(const std::vector<std::pair<std::string, std::string>>& list) override
     {
-        calls.push_back("verify " + name);
+        for (const auto& [name, content] : list) {
+            calls.push_back("verify " + name);
+            if (content.find("Type=oneshot") != std::string::npos)
+                oneshots.insert(name);
+        }
         if (rejectUnit)
             throw Error(ErrorKind::InvalidArgument, "systemd-analyze verify rejects the unit");
+    }
+    void verifyCalendar(const std::string& expression) override
+    {
+        calls.push_back("calendar " + expression);
+        if (expression == "not a time")
+            throw Error(ErrorKind::InvalidArgument, "schedule: systemd does not read it");
     }
     void verifyLogRotation(const std::string&) override { calls.push_back("verify logrotate"); }
 
@@ -90,6 +102,12 @@ private:
         state.loadState = "loaded";
         state.fragmentPath = "/etc/systemd/system/" + unit;
         state.restart = "always";
+        if (oneshots.count(unit)) {
+            // Its start job ends with the program: failed, or done and inactive.
+            state.type = "oneshot", state.restart = "no", state.activeState = exitsAtOnce ? "failed" : "inactive";
+            state.result = exitsAtOnce ? "exit-code" : "success";
+            return exitsAtOnce ? "failed" : startResult;
+        }
         if (startResult == "done" && exitsAtOnce)
             state.activeState = "activating", state.subState = "auto-restart", state.result = "exit-code", pollsLeft_ = restartAfterPolls;
         else if (startResult == "done")

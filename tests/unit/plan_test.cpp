@@ -57,7 +57,7 @@ TEST(PlanParser, ReadsTheIncidentExample)
     EXPECT_EQ(plan.steps[0].kind, StepKind::Swap);
     EXPECT_EQ(plan.steps[0].swap.size, 2ull << 30);
     EXPECT_EQ(plan.steps[1].kind, StepKind::Service);
-    EXPECT_EQ(plan.steps[1].service.memoryMax, 2ull << 30);
+    EXPECT_EQ(plan.steps[1].service.memoryMax, MemoryLimit::bytes(2ull << 30));
     EXPECT_EQ(plan.steps[1].service.restart, "always");
     EXPECT_TRUE(plan.steps[1].service.logRotation.has_value());
     EXPECT_EQ(plan.steps[2].kind, StepKind::Healthcheck);
@@ -99,6 +99,31 @@ TEST(PlanParser, RefusesMalformedPlansNamingTheField)
     EXPECT_NE(refusal(R"({"version": 1, "fstab": [{"source": "tmpfs", "type": "tmpfs"}]})").find("fstab[0].target: is required"),
               std::string::npos);
     EXPECT_NE(refusal(R"({"version": -1, "swap": {"size": "2G"}})").find("version: must be a whole number"), std::string::npos);
+}
+
+// Before: "1min 30s", "50%" and a schedule were refused or unknown.
+TEST(PlanParser, ReadsSchedulesAndSystemdsDurationsAndSizes)
+{
+    auto plan = parsePlan(R"({"version": 1, "services": [
+        {"name": "check.service", "user": "app", "exec_start": ["/usr/bin/check"], "every": "1min 30s", "memory_max": "50%"},
+        {"name": "tick.service", "user": "app", "exec_start": ["/usr/bin/tick"], "schedule": "*:0/5", "memory_high": "infinity",
+         "restart_sec": "1.5s"},
+        {"name": "once.service", "user": "app", "exec_start": ["/usr/bin/once"], "type": "oneshot", "memory_max": "1G 512M"}]})");
+    ASSERT_EQ(plan.steps.size(), 3U);
+    EXPECT_EQ(plan.steps[0].service.everyMs, 90000U);
+    EXPECT_EQ(plan.steps[0].service.memoryMax, MemoryLimit::percent(5000));
+    EXPECT_EQ(plan.steps[1].service.schedule, "*:0/5");
+    EXPECT_EQ(plan.steps[1].service.memoryHigh, MemoryLimit::infinity());
+    EXPECT_EQ(plan.steps[1].service.restartMs, 1500U);
+    EXPECT_EQ(plan.steps[2].service.type, "oneshot");
+    EXPECT_EQ(plan.steps[2].service.memoryMax, MemoryLimit::bytes(3ull << 29));
+    auto field = [](const std::string& service) {
+        return refusal(R"({"version": 1, "services": [{"name": "x.service", "user": "app", "exec_start": ["/usr/bin/x"], )" + service + "}]}");
+    };
+    EXPECT_NE(field(R"("every": "soon")").find("services[0].every"), std::string::npos);
+    EXPECT_NE(field(R"("memory_max": "150%")").find("services[0].memory_max"), std::string::npos);
+    EXPECT_NE(field(R"("schedule": "daily\nExecStartPre=/bin/sh")").find("schedule"), std::string::npos);
+    EXPECT_NE(field(R"("schedule": "daily", "restart": "always")").find("restart"), std::string::npos);
 }
 
 TEST(PlanParser, RefusesHugeAndDeepDocumentsBeforeReadingThem)
@@ -219,6 +244,22 @@ TEST_F(PlanOnDisk, AFailingThirdStepUndoesTheTwoBefore)
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("failed and was rolled back"), std::string::npos) << error.what();
     }
+}
+
+TEST_F(PlanOnDisk, ATimedServiceIsAppliedAndUndoneWithItsTimer)
+{
+    auto before = tree();
+    const std::string plan = R"({"version": 1, "services": [{"name": "check.service", "user": "app", "exec_start": ["/usr/bin/check"],
+                                                           "every": "5min"}]})";
+    auto first = apply(plan);
+    EXPECT_EQ(first["changed"], true);
+    EXPECT_TRUE(fs::exists(root_ / "etc/systemd/system/check.timer"));
+    EXPECT_EQ(systemd_.units["check.timer"].unitFileState, "enabled");
+    EXPECT_EQ(systemd_.units["check.timer"].activeState, "active");
+    runner().undo(first["history_id"].get<std::uint64_t>(), false, {});
+    EXPECT_EQ(tree(), before);
+    EXPECT_EQ(systemd_.units["check.timer"].unitFileState, "disabled");
+    EXPECT_EQ(systemd_.units["check.timer"].activeState, "inactive");
 }
 
 // The write-ahead record: a remedyd killed at any moment of an apply leaves

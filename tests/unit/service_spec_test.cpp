@@ -29,7 +29,7 @@ ServiceSpec backend()
     spec.name = "kontali-backend.service";
     spec.execStart = {"/opt/kontali/venv/bin/uvicorn", "app.main:app", "--workers", "2"};
     spec.user = "kontali";
-    spec.memoryMax = 2ull << 30;
+    spec.memoryMax = MemoryLimit::bytes(2ull << 30);
     spec.logsDirectory = "kontali";
     spec.logRotation = LogRotation{};
     return spec;
@@ -73,6 +73,70 @@ TEST(ServiceSpec, RendersTheSeedsBackend)
     EXPECT_NE(rotation.find("/var/log/kontali/*.log {\n    su kontali kontali\n"), std::string::npos) << rotation;
     EXPECT_NE(rotation.find("    rotate 14\n"), std::string::npos);
     EXPECT_NE(rotation.find("    copytruncate\n"), std::string::npos);
+}
+
+// The seed's cron health check, every five minutes: a oneshot and its timer.
+TEST(ServiceSpec, AScheduleMakesAOneshotAndItsTimer)
+{
+    auto spec = backend();
+    spec.name = "kontali-check.service";
+    spec.logRotation.reset();
+    spec.schedule = "*:0/5";
+    spec.memoryMax = MemoryLimit::percent(5000);
+    spec.memoryHigh = MemoryLimit::percent(2500);
+    validate(spec, kAccounts);
+    auto unit = renderService(spec);
+    EXPECT_NE(unit.find("\n[Service]\nType=oneshot\n"), std::string::npos) << unit;
+    EXPECT_NE(unit.find("\nRestart=no\n"), std::string::npos) << "systemd refuses Restart=always for a oneshot: " << unit;
+    EXPECT_NE(unit.find("\nMemoryMax=50%\nMemoryHigh=25%\n"), std::string::npos) << unit;
+    EXPECT_EQ(unit.find("[Install]"), std::string::npos) << "its timer starts it, not the boot: " << unit;
+    EXPECT_EQ(spec.timerName(), "kontali-check.timer");
+    auto timer = renderTimer(spec);
+    EXPECT_TRUE(isManaged(timer));
+    EXPECT_NE(timer.find("\n[Timer]\nOnCalendar=*:0/5\n"), std::string::npos) << timer;
+    EXPECT_NE(timer.find("\n[Install]\nWantedBy=timers.target\n"), std::string::npos) << timer;
+
+    spec.schedule.clear();
+    spec.everyMs = 300000;
+    timer = renderTimer(spec);
+    EXPECT_NE(timer.find("\nOnBootSec=300000ms\nOnUnitActiveSec=300000ms\n"), std::string::npos) << timer;
+
+    auto oneshot = backend();
+    oneshot.type = "oneshot";
+    oneshot.memoryMax = MemoryLimit::infinity();
+    validate(oneshot, kAccounts);
+    EXPECT_NE(renderService(oneshot).find("Type=oneshot"), std::string::npos);
+    EXPECT_NE(renderService(oneshot).find("\nMemoryMax=infinity\n"), std::string::npos);
+    EXPECT_NE(renderService(oneshot).find("\n[Install]\nWantedBy=multi-user.target\n"), std::string::npos) << "runs at boot";
+}
+
+TEST(ServiceSpec, RefusesBadSchedulesByName)
+{
+    auto bad = [](auto change) {
+        auto spec = backend();
+        spec.logRotation.reset();
+        change(spec);
+        return refusal(spec);
+    };
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.schedule = "daily"; }), "accepted");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.schedule = "daily\nExecStartPre=/bin/sh"; }), "schedule");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.schedule = "%H:00"; }), "schedule");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.schedule = "daily\\"; }), "schedule");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.schedule = std::string(300, '*'); }), "schedule");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.schedule = "daily", s.everyMs = 60000; }), "schedule");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.everyMs = 500; }), "every");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.everyMs = 400ull * 24 * 3600 * 1000; }), "every");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.everyMs = 60000, s.type = "exec"; }), "type");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.type = "forking"; }), "type");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.everyMs = 60000, s.restart = "always"; }), "restart");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.type = "oneshot", s.restart = "on-success"; }), "restart");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.type = "oneshot", s.restart = "on-failure"; }), "accepted");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryMax = MemoryLimit::percent(0); }), "memory-max");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryMax = MemoryLimit::percent(20000); }), "memory-max");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryMax = MemoryLimit::percent(2000), s.memoryHigh = MemoryLimit::percent(3000); }),
+              "memory-high");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryMax = MemoryLimit::infinity(), s.memoryHigh = MemoryLimit::percent(3000); }),
+              "accepted");
 }
 
 TEST(ServiceSpec, QuotesSoThatSystemdReadsBackEveryWordAsGiven)
@@ -121,8 +185,8 @@ TEST(ServiceSpec, RefusesEachBadFieldByName)
     EXPECT_EQ(bad([](ServiceSpec& s) { s.restart = "sometimes"; }), "restart");
     EXPECT_EQ(bad([](ServiceSpec& s) { s.restartMs = 2 * 3600 * 1000; }), "restart-sec");
     EXPECT_EQ(bad([](ServiceSpec& s) { s.startLimitBurst = 0; }), "start-limit-burst");
-    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryMax = 1000; }), "memory-max");
-    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryHigh = 3ull << 30; }), "memory-high");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryMax = MemoryLimit::bytes(1000); }), "memory-max");
+    EXPECT_EQ(bad([](ServiceSpec& s) { s.memoryHigh = MemoryLimit::bytes(3ull << 30); }), "memory-high");
     EXPECT_EQ(bad([](ServiceSpec& s) { s.oomPolicy = "ignore"; }), "oom-policy");
     EXPECT_EQ(bad([](ServiceSpec& s) { s.logsDirectory = "../etc"; }), "logs-directory");
     EXPECT_EQ(bad([](ServiceSpec& s) { s.logsDirectory = "/var/log/k"; }), "logs-directory");

@@ -598,7 +598,7 @@ TEST(SwapPolicy, ParsesSizesWithBinaryUnits)
     EXPECT_EQ(parseSize("512M"), 512 * MiB);
     EXPECT_EQ(parseSize("1.5GiB"), 3 * GiB / 2);
     EXPECT_EQ(parseSize("4096"), 4096U);
-    for (const char* bad : {"", "-1G", "0", "2X", "G", "nan", "1e30T"})
+    for (const char* bad : {"", "-1G", "0", "2X", "G", "nan", "1e30T", "50%", "infinity"})
         EXPECT_THROW(parseSize(bad), Error) << bad;
 }
 

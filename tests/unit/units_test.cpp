@@ -82,7 +82,7 @@ TEST_F(UnitsOnDisk, AChangedSpecRestartsTheService)
 {
     units().installService(spec(), false, false);
     auto changed = spec();
-    changed.memoryMax = 512ull << 20;
+    changed.memoryMax = MemoryLimit::bytes(512ull << 20);
     systemd_.calls.clear();
     EXPECT_TRUE(units().installService(changed, false, false).changed);
     EXPECT_TRUE(called("restart app.service"));
@@ -268,6 +268,83 @@ TEST(VerifyRestart, TimesTheRecoveryToANewMainProcess)
         EXPECT_EQ(error.kind(), ErrorKind::Failed);
         EXPECT_NE(std::string(error.what()).find("not running again"), std::string::npos) << error.what();
     }
+}
+
+// Before: a oneshot that succeeded was "did not start ... (result: success)"
+// and rolled back, because it is not active a second later.
+TEST_F(UnitsOnDisk, AOneshotThatSucceedsIsInstalledAndNotRunAgain)
+{
+    auto job = spec();
+    job.type = "oneshot";
+    auto outcome = units().installService(job, false, false);
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_EQ(read("etc/systemd/system/app.service"), renderService(job));
+    EXPECT_EQ(systemd_.units["app.service"].activeState, "inactive");
+    EXPECT_EQ(systemd_.units["app.service"].result, "success");
+    EXPECT_FALSE(called("stop app.service")) << "not rolled back";
+
+    systemd_.calls.clear();
+    EXPECT_FALSE(units().installService(job, false, false).changed) << "it ran, as asked";
+    EXPECT_TRUE(systemd_.calls.empty());
+}
+
+TEST_F(UnitsOnDisk, AOneshotThatFailsIsRolledBack)
+{
+    auto job = spec();
+    job.type = "oneshot";
+    systemd_.exitsAtOnce = true;
+    try {
+        units().installService(job, false, false);
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::Failed);
+        EXPECT_NE(std::string(error.what()).find("exit-code"), std::string::npos) << error.what();
+    }
+    EXPECT_TRUE(tree().empty());
+}
+
+TEST_F(UnitsOnDisk, AScheduleInstallsAServiceAndATimerAndStartsTheTimer)
+{
+    auto job = spec();
+    job.schedule = "*:0/5";
+    auto outcome = units().installService(job, false, false);
+    EXPECT_TRUE(outcome.changed);
+    EXPECT_EQ(read("etc/systemd/system/app.service"), renderService(job));
+    EXPECT_EQ(read("etc/systemd/system/app.timer"), renderTimer(job));
+    EXPECT_EQ(systemd_.calls, (std::vector<std::string>{"calendar *:0/5", "verify app.service", "verify app.timer", "verify logrotate",
+                                                        "reload", "enable app.timer", "start app.timer"}));
+    EXPECT_FALSE(called("start app.service")) << "the timer runs it";
+
+    systemd_.calls.clear();
+    EXPECT_FALSE(units().installService(job, false, false).changed);
+
+    // A schedule systemd does not read is refused before anything is written.
+    auto wrong = spec();
+    wrong.name = "other.service";
+    wrong.schedule = "not a time";
+    EXPECT_THROW(units().installService(wrong, false, false), Error);
+    EXPECT_FALSE(fs::exists(root_ / "etc/systemd/system/other.service"));
+
+    // Both go with the service.
+    systemd_.calls.clear();
+    EXPECT_TRUE(units().remove("app.service", false, false).changed);
+    EXPECT_TRUE(called("stop app.timer"));
+    EXPECT_TRUE(called("disable app.timer"));
+    EXPECT_TRUE(tree().empty());
+}
+
+TEST_F(UnitsOnDisk, AServiceDoesNotTurnIntoATimedOneInPlace)
+{
+    units().installService(spec(), false, false);
+    auto timed = spec();
+    timed.everyMs = 60000;
+    try {
+        units().installService(timed, false, false);
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("remove it first"), std::string::npos) << error.what();
+    }
+    EXPECT_FALSE(fs::exists(root_ / "etc/systemd/system/app.timer"));
 }
 
 class MemoryLimits : public testing::Test {
