@@ -37,21 +37,24 @@ std::optional<std::uint64_t> parseQuantity(const std::string& text,
     if (body.empty())
         throw invalid();
 
-    constexpr unsigned __int128 kMax = UINT64_MAX;
-    unsigned __int128 sum = 0;
+    // 128 bits: a sum of parts checked against 64 without overflowing itself
+    // (__extension__: GCC's and clang's, which -Wpedantic would flag).
+    __extension__ using Wide = unsigned __int128;
+    constexpr Wide kMax = UINT64_MAX;
+    Wide sum = 0;
     std::size_t at = 0;
     int parts = 0;
     while (at < body.size()) {
         if (!isDigit(body[at]))
             throw invalid();
-        unsigned __int128 whole = 0;
+        Wide whole = 0;
         for (; at < body.size() && isDigit(body[at]); ++at) {
             whole = whole * 10 + static_cast<unsigned>(body[at] - '0');
             if (whole > kMax)
                 throw invalid(" (too large)");
         }
         // Up to 18 digits of a fraction count; more cannot change a 64-bit sum's rounding much.
-        unsigned __int128 fraction = 0, scale = 1;
+        Wide fraction = 0, scale = 1;
         if (at < body.size() && body[at] == '.') {
             ++at;
             if (at >= body.size() || !isDigit(body[at]))
