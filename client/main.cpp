@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <memory>
 #include <string_view>
@@ -50,8 +51,8 @@ Failure unreachable(const std::string& host, Failure failure)
     failure.code = kUnreachable;
     if (!host.empty())
         failure.message = "cannot reach remedyd on " + host +
-                          " over ssh (ssh's own message, if any, is above). Check that 'ssh " + host +
-                          "' logs in without a prompt, and that remedy is installed there.";
+                          " over ssh (ssh's own message, if any, is above). Check that ssh logs in there without a prompt, "
+                          "and that remedy is installed there.";
     else if (failure.message.rfind("cannot reach remedyd", 0) != 0)
         failure.message = "cannot reach remedyd (" + failure.message + "); is the system bus running?";
     return failure;
@@ -105,7 +106,12 @@ int usage(const CLI::App& app, const CLI::ParseError& error, int argc, char** ar
         auto parent = unknown.find(' ') == std::string::npos ? "" : unknown.substr(0, unknown.rfind(' ')) + " ";
         message = "unknown command '" + unknown + "'; 'remedyctl " + parent + "--help' lists the commands";
     } else {
-        message = std::string(error.what()) + "; 'remedyctl --help' describes the commands and their options";
+        message = error.what();
+        if (message == "A subcommand is required")  // CLI11's words for no command at all
+            message = "a command is required";
+        if (!message.empty())
+            message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+        message += "; 'remedyctl --help' describes the commands and their options";
     }
     GlobalOptions global;
     global.json = asksForJson(argc, argv);
