@@ -1,8 +1,8 @@
-// Bus tier, the command line's conventions where remedyd answers: colours
-// only on a terminal, and never when NO_COLOR (no-color.org) or a dumb
-// terminal asks for none.
+// System tier, the command line's conventions where remedyd and systemd
+// answer: colours only on a terminal, and never when NO_COLOR
+// (no-color.org) or a dumb terminal asks for none.
 
-#include "bus_helpers.h"
+#include "system_tier.h"
 
 #include <gtest/gtest.h>
 
@@ -10,16 +10,20 @@ using namespace remedy::test;
 
 namespace {
 
-// remedyctl check as the member, on a pseudo-terminal, in environment `env`.
-Outcome checkOnTerminal(const std::string& env)
-{
-    return runOnTerminal("env " + env + " runuser -u " + userName(Caller::Member) + " -- " + remedyctl() + " --no-ask-password check",
-                         "\x01no prompt", "");
-}
+class Conventions : public SystemTier {
+protected:
+    // remedyctl check as the member, on a pseudo-terminal, in environment `env`.
+    static Outcome checkOnTerminal(const std::string& env)
+    {
+        return runOnTerminal(kSandboxScript + " run " + Sandbox::dir_ + " env " + env +
+                                 " runuser -u remedy-member -- remedyctl --no-ask-password check",
+                             "\x01no prompt", "");
+    }
+};
 
 bool coloured(const std::string& text) { return text.find("\033[") != std::string::npos; }
 
-TEST(Conventions, ColoursOnlyOnATerminalAndNeverWithNoColorOrADumbTerminal)
+TEST_F(Conventions, ColoursOnlyOnATerminalAndNeverWithNoColorOrADumbTerminal)
 {
     auto terminal = checkOnTerminal("TERM=xterm-256color");
     ASSERT_NE(terminal.out.find("Prevention checklist"), std::string::npos) << terminal.out << terminal.err;
@@ -34,9 +38,9 @@ TEST(Conventions, ColoursOnlyOnATerminalAndNeverWithNoColorOrADumbTerminal)
     // An empty NO_COLOR is no request (no-color.org).
     EXPECT_TRUE(coloured(checkOnTerminal("TERM=xterm-256color NO_COLOR=").out));
 
-    auto piped = runAs(userName(Caller::Member), {"env", "TERM=xterm-256color", remedyctl(), "--no-ask-password", "check"});
+    auto piped = insideAs("remedy-member", {"env", "TERM=xterm-256color", "remedyctl", "--no-ask-password", "check"});
     EXPECT_FALSE(coloured(piped.out)) << piped.out;
-    EXPECT_NE(piped.out.find("- [ ] "), std::string::npos) << "a pipe gets the Markdown checklist: " << piped.out;
+    EXPECT_NE(piped.out.find("- [-] "), std::string::npos) << "a pipe gets the Markdown checklist: " << piped.out;
 }
 
 } // namespace
