@@ -11,7 +11,7 @@ module: plan
 short_description: Apply a remedy plan (swap, services, health checks, metrics) through remedyd
 description:
   - Sends the plan to C(remedyctl apply) on the host, which asks remedyd over the system bus.
-    No C(become) is needed: polkit on the host decides, per step, whether the connecting user may
+    No C(become) is needed; polkit on the host decides, per step, whether the connecting user may
     make each change (group C(remedy) by default).
   - The result is remedy's own report. C(changed) is remedy's C(changed); a second run of the same
     plan changes nothing and reports ok.
