@@ -5,6 +5,7 @@
 #include "core/checklist.h"
 #include "dbus/errors.h"
 #include "exit_codes.h"
+#include "format.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,19 +29,21 @@ struct CheckArguments {
     bool dryRun = false;
 };
 
-// The incident report's checklist: a table with marks on a terminal; the incident's own
-// Markdown checklist ("- [x] …") anywhere else, with no colors.
-std::string text(const nlohmann::json& report, bool terminal)
+// The incident report's checklist: a table with marks on a terminal (coloured
+// unless NO_COLOR or TERM=dumb); the incident's own Markdown checklist
+// ("- [x] …") anywhere else.
+std::string text(const nlohmann::json& report, bool terminal, bool colour)
 {
-    std::string out = terminal ? "\033[1mPrevention checklist\033[0m\n" : "Prevention checklist\n";
+    auto paint = [colour](const char* code, const std::string& text) { return colour ? std::string(code) + text + "\033[0m" : text; };
+    std::string out = paint("\033[1m", "Prevention checklist") + "\n";
     for (const auto& item : report["items"]) {
         auto status = item["status"].get<std::string>();
         auto title = item["title"].get<std::string>() + (item["unit"].is_null() ? "" : " (" + item["unit"].get<std::string>() + ")");
         auto detail = (status == "not_checked" ? "not checked: " : "") + item["detail"].get<std::string>();
         if (terminal) {
-            const char* mark = status == "pass" ? "\033[32m✓\033[0m" : status == "fail" ? "\033[31m✗\033[0m" : "\033[2m–\033[0m";
+            auto mark = status == "pass" ? paint("\033[32m", "✓") : status == "fail" ? paint("\033[31m", "✗") : paint("\033[2m", "–");
             char line[512];
-            std::snprintf(line, sizeof line, "  %s %-58s %s\n", mark, title.c_str(), detail.c_str());
+            std::snprintf(line, sizeof line, "  %s %-58s %s\n", mark.c_str(), title.c_str(), detail.c_str());
             out += line;
         } else {
             out += std::string("- [") + (status == "pass" ? "x" : status == "fail" ? " " : "-") + "] " + title + ": " + detail + "\n";
@@ -83,7 +86,9 @@ int runCheck(HelperClient& helper, const GlobalOptions& global, const CheckArgum
         throw sdbus::Error(errorName(ErrorKind::InvalidArgument), "--format: text, json or prometheus, not '" + format + "'");
     auto report = nlohmann::json::parse(authorized(helper, global.askPassword && format == "text" && args.output.empty(), {}, [&](const Options& options) { return helper.remedy().Check(args.unit, options); }));
     bool terminal = args.output.empty() && isatty(STDOUT_FILENO);
-    auto rendered = format == "json" ? report.dump() + "\n" : format == "prometheus" ? prometheusText(report) : text(report, terminal);
+    auto rendered = format == "json"         ? report.dump() + "\n"
+                    : format == "prometheus" ? prometheusText(report)
+                                             : text(report, terminal, terminal && colourWanted(STDOUT_FILENO));
     if (!args.output.empty()) {
         writeAtomically(args.output, rendered);
         return kSuccess;  // the metrics carry the verdict

@@ -1,10 +1,21 @@
 #include "format.h"
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace remedy::client {
+
+bool colourWanted(int fd)
+{
+    const char* noColour = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return isatty(fd) && (!noColour || !*noColour) && term && *term && std::strcmp(term, "dumb") != 0;
+}
 
 std::string humanBytes(std::uint64_t bytes)
 {

@@ -6,6 +6,10 @@
 
 namespace remedy::client {
 
+// Whether to colour what goes to `fd`: a terminal, and neither NO_COLOR
+// (no-color.org) nor TERM=dumb (or no TERM) says otherwise.
+bool colourWanted(int fd);
+
 // 1536 -> "1.5K", 8160437862 -> "7.6G" (binary units, one decimal below 10).
 std::string humanBytes(std::uint64_t bytes);
 

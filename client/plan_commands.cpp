@@ -85,6 +85,8 @@ int finishPlanJob(HelperClient& helper, const GlobalOptions& global, const sdbus
         bar.update(1.0);
     bar.finish();
     auto report = Json::parse(result.report);
+    if (!result.success && report.contains("steps"))
+        report["error_name"] = result.errorName;  // the report's "error" is the message
     if (!report.contains("steps")) {  // an undo: the job's actions say it
         if (!result.success)
             throw sdbus::Error(result.errorName, result.message);

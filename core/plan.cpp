@@ -131,9 +131,11 @@ PlanStep swapStep(Fields fields)
     PlanStep step;
     step.kind = StepKind::Swap;
     step.swap.path = fields.text("path", "/swapfile");
-    step.swap.size = fields.size("size").value_or(0);
-    if (step.swap.size == 0)
-        invalid(fields.at("size"), "is required, e.g. \"2G\"");
+    // "auto" is resolved where the plan runs: one plan, each host's own size.
+    step.swapAuto = fields.has("size") && fields.text("size") == "auto";
+    step.swap.size = step.swapAuto ? 0 : fields.size("size").value_or(0);
+    if (step.swap.size == 0 && !step.swapAuto)
+        invalid(fields.at("size"), "is required, e.g. \"2G\", or \"auto\" for the size remedy recommends for the host");
     step.swap.persist = fields.flag("persist").value_or(true);
     if (auto priority = fields.number("priority"))
         step.swap.priority = static_cast<int>(std::min<std::uint64_t>(*priority, 1u << 20));

@@ -26,6 +26,7 @@ struct PlanStep {
     std::string target;  // the swapfile, mount point or unit
     std::string action;  // the polkit action it needs
     SwapfileRequest swap;
+    bool swapAuto = false;  // "size": "auto": remedy's recommendation for the host it runs on
     FstabEntry fstab;
     ServiceSpec service;
     HealthcheckSpec healthcheck;

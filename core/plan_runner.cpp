@@ -5,6 +5,7 @@
 #include "fstab_file.h"
 #include "polkit/actions.h"
 #include "healthcheck.h"
+#include "swap_policy.h"
 #include "swapfile.h"
 #include "trusted_path.h"
 #include "unit_files.h"
@@ -249,6 +250,8 @@ Outcome PlanRunner::runStep(const Plan& plan, const PlanStep& step, bool dryRun)
     switch (step.kind) {
     case StepKind::Swap: {
         auto request = step.swap;
+        if (step.swapAuto)
+            request.size = recommendSwap(tools_.memoryTotal()).size;
         request.dryRun = dryRun;
         return Swapfiles(tools_.root, *tools_.swap, tools_.config).create(request, {});
     }

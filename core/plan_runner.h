@@ -10,12 +10,14 @@
 #include "config.h"
 #include "outcome.h"
 #include "plan.h"
+#include "proc.h"
 #include "service_manager.h"
 #include "swap_system.h"
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -34,6 +36,8 @@ struct PlanTools {
     // Whether steps may touch units remedy does not manage (a memory limit
     // or health check of an admin's service): the caller's unit.manage-any.
     bool anyUnit = false;
+    // The RAM a "size": "auto" swap step is sized for (recommendSwap).
+    std::function<std::uint64_t()> memoryTotal = systemMemoryTotal;
 };
 
 // A page of history (PlanRunner::history).

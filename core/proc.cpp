@@ -134,6 +134,8 @@ std::string unescapeOctal(std::string_view text)
     return out;
 }
 
+std::uint64_t systemMemoryTotal() { return parseMemInfo(readFile("/proc/meminfo")).total; }
+
 std::string readFile(const std::string& path)
 {
     // POSIX, not <fstream>: a stream's locale set-up costs the idle helper

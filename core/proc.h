@@ -28,6 +28,9 @@ struct SwapArea {
 // value is not a number of kB: a report we cannot read is not "0 bytes".
 MemInfo parseMemInfo(std::string_view text);
 
+// This machine's RAM in bytes (MemTotal of /proc/meminfo).
+std::uint64_t systemMemoryTotal();
+
 // Parses /proc/swaps. An empty table (header only) is no swap at all.
 std::vector<SwapArea> parseSwaps(std::string_view text);
 

@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "core/plan.h"
 #include "core/plan_runner.h"
+#include "core/swap_policy.h"
+#include "core/swap_system.h"
 #include "core/trusted_path.h"
 #include "fake_accounts.h"
 #include "fake_systemd.h"
@@ -55,7 +57,7 @@ TEST(PlanParser, ReadsTheIncidentExample)
     auto plan = parsePlan(text.str());
     ASSERT_EQ(plan.steps.size(), 4U);
     EXPECT_EQ(plan.steps[0].kind, StepKind::Swap);
-    EXPECT_EQ(plan.steps[0].swap.size, 2ull << 30);
+    EXPECT_TRUE(plan.steps[0].swapAuto) << "one plan for every host: each gets its own size";
     EXPECT_EQ(plan.steps[1].kind, StepKind::Service);
     EXPECT_EQ(plan.steps[1].service.memoryMax, MemoryLimit::bytes(2ull << 30));
     EXPECT_EQ(plan.steps[1].service.restart, "always");
@@ -124,6 +126,18 @@ TEST(PlanParser, ReadsSchedulesAndSystemdsDurationsAndSizes)
     EXPECT_NE(field(R"("memory_max": "150%")").find("services[0].memory_max"), std::string::npos);
     EXPECT_NE(field(R"("schedule": "daily\nExecStartPre=/bin/sh")").find("schedule"), std::string::npos);
     EXPECT_NE(field(R"("schedule": "daily", "restart": "always")").find("restart"), std::string::npos);
+}
+
+// One plan for a fleet: "auto" is each host's own recommendation, resolved
+// where the plan runs; anything else that is not a size is still refused.
+TEST(PlanParser, SwapSizeAutoIsLeftForTheHostToResolve)
+{
+    auto plan = parsePlan(R"({"version": 1, "swap": {"path": "/swapfile", "size": "auto"}})");
+    ASSERT_EQ(plan.steps.size(), 1U);
+    EXPECT_TRUE(plan.steps[0].swapAuto);
+    EXPECT_FALSE(parsePlan(R"({"version": 1, "swap": {"size": "2G"}})").steps[0].swapAuto);
+    EXPECT_NE(refusal(R"({"version": 1, "swap": {"size": "automatic"}})").find("swap.size:"), std::string::npos);
+    EXPECT_NE(refusal(R"({"version": 1, "swap": {"path": "/swapfile"}})").find("or \"auto\""), std::string::npos);
 }
 
 TEST(PlanParser, RefusesHugeAndDeepDocumentsBeforeReadingThem)
@@ -210,6 +224,25 @@ TEST_F(PlanOnDisk, ADryRunChangesNothingAndTheSecondApplyNothingEither)
     EXPECT_EQ(tree(), after) << "no file's content or mtime moved";
     EXPECT_TRUE(second["history_id"].is_null());
     EXPECT_EQ(runner().history().size(), 1U);
+}
+
+// The size the host recommends for its RAM (Red Hat's table), in the dry
+// run's own words; nothing is made.
+TEST_F(PlanOnDisk, AnAutoSwapStepIsSizedForTheHostsMemory)
+{
+    KernelSwapSystem kernel;
+    auto sized = [&](std::uint64_t ram) {
+        PlanTools tools{rootFd_.get(), &kernel, &systemd_, "", "", std::chrono::milliseconds(0), Config{}, &accounts_};
+        tools.memoryTotal = [ram] { return ram; };
+        auto report = nlohmann::json::parse(
+            PlanRunner(tools).apply(parsePlan(R"({"version": 1, "swap": {"size": "auto", "persist": false}})"), true, 1001, {}).report);
+        return report["steps"][0]["actions"].dump();
+    };
+    auto before = tree();
+    EXPECT_NE(sized(1 * GiB).find("allocate 2.0 GiB (2147483648 bytes)"), std::string::npos) << sized(1 * GiB);
+    EXPECT_NE(sized(3 * GiB).find("allocate 3.0 GiB (3221225472 bytes)"), std::string::npos) << sized(3 * GiB);
+    EXPECT_NE(sized(23 * GiB).find("allocate 4.0 GiB (4294967296 bytes)"), std::string::npos) << sized(23 * GiB);
+    EXPECT_EQ(tree(), before);
 }
 
 TEST_F(PlanOnDisk, AFailingThirdStepUndoesTheTwoBefore)
