@@ -77,6 +77,8 @@ class Session:
         wait_for(lambda: find(By.CSS_SELECTOR, "body[data-ready]"), what="the page")
 
     def close(self):
+        if sys.exc_info()[0] is not None:  # failing: keep what the page showed
+            self.screenshot("FAILED")
         self.driver.quit()
         self.profile.cleanup()
 
@@ -93,7 +95,9 @@ class Session:
         self.el(f"#tab-{name}").click()
         wait_for(lambda: self.el(f"#{name}").is_displayed(), what=f"the {name} tab")
 
-    def screenshot(self, name):
+    def screenshot(self, name, show=None):
+        if show:
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", self.el(show))
         self.driver.save_screenshot(os.path.join(ARGS.screenshots, f"{self.user}-{name}.png"))
 
     def unlabelled_controls(self):
@@ -139,17 +143,17 @@ class Page(unittest.TestCase):
             refusal = wait_for(lambda: session.text("li[data-id='metrics'] [role=alert]"), what="the refusal")
             self.assertIn("not authorized for org.remedy.unit.manage", refusal)
             self.assertIn("group 'remedy'", refusal)
-            session.screenshot("checklist-refused")
+            session.screenshot("checklist-refused", show="li[data-id='metrics'] [role=alert]")
 
-            # Plans: the preview needs no right; applying is refused before any step runs.
+            # Plans: a preview looks at the system as root, step by step, so
+            # it needs what applying would; refused, and Apply stays off.
             session.tab("plans")
             session.el("#plan-file").send_keys(ARGS.plan)
-            wait_for(lambda: session.els("#plan-steps > li.would_change"), what="the preview")
-            session.el("#plan-apply").click()
             refusal = wait_for(lambda: session.text("#plan-error"), what="the refusal")
             self.assertIn("not authorized for org.remedy.plan.apply", refusal)
-            self.assertEqual(session.text("#plan-status"), "Nothing was changed.")
-            session.screenshot("plans-refused")
+            self.assertEqual(session.els("#plan-steps > li"), [])
+            self.assertFalse(session.el("#plan-apply").is_enabled())
+            session.screenshot("plans-refused", show="#plan-error")
 
             self.check_each_tab(session)
             self.assertEqual(session.console_errors(), [])
@@ -207,8 +211,8 @@ class Page(unittest.TestCase):
             session.el("tr[data-unit='kontali-backend.service'] button").click()
             result = wait_for(lambda: session.text("#verify-result") if " ms " in session.text("#verify-result") else "",
                               timeout=90, what="the restart")
-            self.assertRegex(result, r"kontali-backend.service is back: process \d+ replaced the killed \d+ in \d+ ms")
-            session.screenshot("services")
+            self.assertRegex(result, r"kontali-backend.service is back: process \d+ replaced the killed \d+ in [\d.]+ ms \(RestartSec 5000 ms")
+            session.screenshot("services", show="#verify-result")
 
             self.check_each_tab(session)
 
