@@ -4,7 +4,7 @@
 import { callJson, errorText, formatBytes, h, showAlert } from "./remedy.js";
 
 const REFRESH_MS = 4000;
-const NEWEST_KILLS = 10;
+const NEWEST_KILLS = 5;
 let timer = null;
 
 const $ = id => document.getElementById(id);

@@ -115,6 +115,19 @@ class Session:
                 and not entry["message"].startswith(URL + "/cockpit/login - ")]
 
 
+def foreign_swap_only(session):
+    """Swap is global: while other work on this machine has a swap area on,
+    the sandbox's fstab cannot name it, and only that item may fail."""
+    failing = session.els("li.item.fail")
+    if len(failing) != 1 or failing[0].get_attribute("data-id") != "swap_persisted":
+        return False
+    detail = failing[0].find_element(By.CSS_SELECTOR, ".detail").text
+    if "/srv/swap/swapfile" in detail or "is not in /etc/fstab" not in detail:
+        return False
+    print(f"note: another swap area is on here: {detail}", file=sys.stderr)
+    return True
+
+
 class Page(unittest.TestCase):
     def check_each_tab(self, session):
         for name in ("overview", "checklist", "plans", "services"):
@@ -166,9 +179,14 @@ class Page(unittest.TestCase):
         session = Session("remedy-member", "member-password")
         try:
             # Overview: the incident's OOM kill, with its unit.
-            wait_for(lambda: "kontali-by-hand.service" in session.text("#kills"), what="the OOM kill")
+            # The kernel log is the machine's: this run's kill is the one after it began.
+            def this_kill():
+                rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in session.els("#kills tbody tr")]
+                return [row for row in rows if row[2] == "kontali-by-hand.service" and row[0] >= ARGS.killed_after]
+            wait_for(this_kill, what="the OOM kill")
             self.assertFalse(session.el("#withheld").is_displayed())
-            self.assertIn("None", session.text("#swap-figure"))
+            # Swap is global: other work on this machine may have some on; ours is not yet.
+            self.assertNotIn("/srv/swap/swapfile", session.text("#swap-detail"))
             session.screenshot("overview")
 
             # Checklist: it fails; one fix by its button (the metrics timer).
@@ -191,16 +209,18 @@ class Page(unittest.TestCase):
                 self.assertLess(time.monotonic(), deadline, "the plan finishes")
                 time.sleep(0.05)
             self.assertEqual(session.text("#plan-error"), "")
+            print(f"progress seen while applying: {sorted(seen, key=int)} %", file=sys.stderr)
             self.assertTrue(seen & {"25", "50", "75"}, f"the steps advanced one by one: {sorted(seen)}")
             statuses = [li.get_attribute("class") for li in session.els("#plan-steps > li")]
             self.assertEqual(statuses, ["step changed"] * 3 + ["step unchanged"], "metrics was there already")
-            session.screenshot("plans-applied")
+            session.screenshot("plans-applied", show="#plan-steps")
 
             # The checklist, after: every judged item passes.
             session.tab("checklist")
-            wait_for(lambda: "good" in session.el("#checklist-summary").get_attribute("class"), what="all items to pass")
-            self.assertEqual(session.els("li.item.fail"), [])
-            self.assertRegex(session.text("#checklist-summary"), r"^(\d+) of \1 judged items pass")
+            wait_for(lambda: not session.els("li.item.fail") or foreign_swap_only(session), what="all items to pass")
+            self.assertIn("/srv/swap/swapfile none swap", inside("cat", "/etc/fstab"))
+            if not foreign_swap_only(session):
+                self.assertRegex(session.text("#checklist-summary"), r"^(\d+) of \1 judged items pass")
             session.screenshot("checklist-after")
 
             # Services: the backend with its policy, limit and health check; its restart, measured.
@@ -222,6 +242,15 @@ class Page(unittest.TestCase):
             wait_for(lambda: "undone" in session.text("#history tr[data-id='1']"), timeout=60, what="the undo")
             self.assertEqual(inside("sh", "-c", "grep /srv/swap /proc/swaps || true"), "")
             session.screenshot("plans-undone")
+
+            # The overview is live: swap made elsewhere shows without a click.
+            session.tab("overview")
+            wait_for(lambda: "/srv/swap/swapfile" not in session.text("#swap-detail"), what="our swap gone")
+            inside("runuser", "-u", "remedy-member", "--", "remedyctl", "swap", "create", "/srv/swap/swapfile", "--size", "64M")
+            try:
+                wait_for(lambda: "/srv/swap/swapfile" in session.text("#swap-detail"), timeout=15, what="the new swap")
+            finally:
+                inside("runuser", "-u", "remedy-member", "--", "remedyctl", "swap", "remove", "/srv/swap/swapfile")
             self.assertEqual(session.console_errors(), [])
         finally:
             session.close()
@@ -232,5 +261,6 @@ if __name__ == "__main__":
     parser.add_argument("--sandbox", required=True)
     parser.add_argument("--plan", required=True)
     parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--killed-after", required=True, help="ISO 8601 UTC time the incident began")
     ARGS, rest = parser.parse_known_args()
     unittest.main(argv=[sys.argv[0], "-v", *rest])
