@@ -47,7 +47,9 @@ function render(report) {
             h("td", {}, kill.kind),
             h("td", {}, formatBytes(kill.rss)))));
     }
-    $("findings").replaceChildren(...(report.findings || []).map(text => h("li", {}, text)));
+    const findings = report.findings || [];
+    $("findings").replaceChildren(...findings.map(text => h("li", {}, text)));
+    $("findings-card").hidden = findings.length === 0;
     $("overview-updated").textContent = "Updated " + new Date().toLocaleTimeString();
 }
 
