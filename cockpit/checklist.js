@@ -2,7 +2,7 @@
 // failing item a button that makes the bus call its printed fix makes.
 // polkit decides; a refusal shows remedy's own message under the item.
 /* global cockpit */
-import { call, callJson, errorText, h, parseSize, runJob, showAlert } from "./remedy.js";
+import { call, callJson, errorText, h, options, parseSize, runJob, showAlert } from "./remedy.js";
 
 const $ = id => document.getElementById(id);
 const MARKS = { pass: "✓", fail: "✗", not_checked: "–" };
@@ -23,10 +23,10 @@ async function installUnitFile(path, restartAlways) {
             : content.replace(/^\[Service\][^\n]*$/m, "[Service]\nRestart=always");
     }
     const name = path.slice(path.lastIndexOf("/") + 1);
-    return runJob("Units", "InstallUnit", "ssa{sv}", [name, content, { force: { t: "b", v: true } }]);
+    return runJob("Units", "InstallUnit", "ssa{sv}", [name, content, options({ force: true })]);
 }
 
-// What a fix button does: {label, fields: [{id, label, value}], run(values)}, or null
+// What a fix button does: {label, call (the method), fields: [{id, label, value}], run(values)}, or null
 // when the fix needs more than a click (a whole service spec: use a plan).
 export function fixFor(item) {
     if (!item.fix)
@@ -36,25 +36,25 @@ export function fixFor(item) {
     const verb = words.slice(1, 3).join(" ");
     const size = parseSize(argument(words, "--size") || "");
     if (verb === "swap create" && size)
-        return { label: "Create swapfile", fields: [{ id: "path", label: "Swapfile path", value: "/swapfile" }],
+        return { label: "Create swapfile", call: "Swap.CreateSwapfile", fields: [{ id: "path", label: "Swapfile path", value: "/swapfile" }],
                  run: values => runJob("Swap", "CreateSwapfile", "sta{sv}", [values.path, size, {}]) };
     if (verb === "swap resize" && size)
-        return { label: "Resize swapfile", fields: [],
+        return { label: "Resize swapfile", call: "Swap.ResizeSwapfile", fields: [],
                  run: () => runJob("Swap", "ResizeSwapfile", "sta{sv}", [words[3], size, {}]) };
     if (verb === "fstab add")
-        return { label: "Add to /etc/fstab", fields: [],
+        return { label: "Add to /etc/fstab", call: "Fstab.AddEntry", fields: [],
                  run: () => call("Fstab", "AddEntry", "ssssiia{sv}", [words[3], words[4], words[5], "defaults", 0, 0, {}]) };
     if (verb === "unit limits" && parseSize(argument(words, "--memory-max") || ""))
-        return { label: "Set memory limit", fields: [],
+        return { label: "Set memory limit", call: "Units.SetMemoryLimits", fields: [],
                  run: () => call("Units", "SetMemoryLimits", "stta{sv}", [words[3], parseSize(argument(words, "--memory-max")), 0, {}]) };
     if (verb === "health add")
-        return { label: "Add health check", fields: [{ id: "url", label: "Health check URL", value: argument(words, "--url") }],
+        return { label: "Add health check", call: "Units.InstallHealthcheck", fields: [{ id: "url", label: "Health check URL", value: argument(words, "--url") }],
                  run: values => runJob("Units", "InstallHealthcheck", "ssa{sv}", [words[3], values.url, {}]) };
     if (verb === "check --install-metrics-timer")
-        return { label: "Install metrics timer", fields: [],
+        return { label: "Install metrics timer", call: "Units.InstallMetricsTimer", fields: [],
                  run: () => runJob("Units", "InstallMetricsTimer", "sa{sv}", ["", {}]) };
     if (verb === "unit install" && words.includes("--force"))
-        return { label: item.id === "restart_policy" ? "Set Restart=always and reinstall" : "Reinstall unit", fields: [],
+        return { label: item.id === "restart_policy" ? "Set Restart=always and reinstall" : "Reinstall unit", call: "Units.InstallUnit", fields: [],
                  run: () => installUnitFile(words[3], item.id === "restart_policy") };
     return null;
 }
@@ -77,7 +77,8 @@ function renderItem(item) {
             inputs[field.id] = h("input", { id, type: "text", value: field.value || "", autocomplete: "off" });
             form.append(h("label", { for: id }, field.label), inputs[field.id]);
         }
-        const button = h("button", { type: "submit", class: "primary", "aria-label": `${fix.label}: ${title}` }, fix.label);
+        const button = h("button", { type: "submit", class: "primary", "aria-label": `${fix.label}: ${title}`,
+                                    title: `Calls ${fix.call} on remedy's bus, as remedyctl does` }, fix.label);
         form.append(button);
         form.addEventListener("submit", async event => {
             event.preventDefault();

@@ -118,6 +118,23 @@ class Session:
                 and not entry["message"].startswith(URL + "/cockpit/login - ")]
 
 
+# Every kind of fix core/checklist.cpp prints, and the method its button
+# calls: the one remedyctl calls for that command (None: no button).
+FIXES = {
+    "remedyctl swap create --size 4G": "Swap.CreateSwapfile",
+    "remedyctl swap resize /swapfile --size 8G": "Swap.ResizeSwapfile",
+    "remedyctl fstab add /swapfile none swap": "Fstab.AddEntry",
+    "remedyctl unit install /etc/systemd/system/app.service --force": "Units.InstallUnit",
+    "set Restart=always in /etc/systemd/system/app.service, then: remedyctl unit install "
+    "/etc/systemd/system/app.service --force": "Units.InstallUnit",
+    "remedyctl unit limits app.service --memory-max 1792M": "Units.SetMemoryLimits",
+    "remedyctl health add app.service --url http://127.0.0.1:PORT/health": "Units.InstallHealthcheck",
+    "remedyctl check --install-metrics-timer": "Units.InstallMetricsTimer",
+    "remedyctl service create NAME --user USER --restart always --memory-max 5888M -- COMMAND...": None,
+    "remedyctl service create app.service ... --logs-dir DIR --log-rotate": None,
+}
+
+
 def foreign_swap_only(session):
     """Swap is global: while other work on this machine has a swap area on
     (perhaps at the same path in a namespace of its own), the sandbox's
@@ -195,6 +212,13 @@ class Page(unittest.TestCase):
             session.tab("checklist")
             wait_for(lambda: session.els("li.item.fail"), what="failing items")
             session.screenshot("checklist-before")
+            calls = session.driver.execute_async_script("""
+                const [fixes, done] = arguments;
+                import("./checklist.js").then(module => done(Object.fromEntries(fixes.map(fix => {
+                    const button = module.fixFor({ id: "item", fix });
+                    return [fix, button ? button.call : null];
+                }))));""", list(FIXES))
+            self.assertEqual(calls, FIXES)
             session.el("li[data-id='metrics'] button").click()
             wait_for(lambda: "pass" in session.el("li[data-id='metrics']").get_attribute("class"), what="metrics to pass")
 
