@@ -14,16 +14,20 @@ FstabAdaptor::FstabAdaptor(sdbus::IConnection& bus, Requests& requests, const Ro
 
 FstabAdaptor::~FstabAdaptor() { unregisterAdaptor(); }
 
-std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> FstabAdaptor::GetEntries()
+void FstabAdaptor::GetEntries(sdbus::Result<Entries>&& result)
 {
-    // /etc/fstab is world-readable: this tells nobody more than the file does.
-    return guarded([this] {
-        auto root = openRoot(root_.path);
-        auto fstab = FstabFile(root.get()).read();
-        std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> entries;
-        for (const auto& e : fstab.entries())
-            entries.emplace_back(e.source, e.target, e.fstype, e.options, e.freq, e.passno, e.line);
-        return entries;
+    // /etc/fstab is world-readable: this tells nobody more than the file
+    // does. Read on the read pool: a long fstab holds up neither the loop
+    // nor a change.
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        return Call<Entries>{{{}, {}, false, "read fstab"}, Lane::Read, [this](const Caller&) {
+                                 auto root = openRoot(root_.path);
+                                 auto fstab = FstabFile(root.get()).read();
+                                 Entries entries;
+                                 for (const auto& e : fstab.entries())
+                                     entries.emplace_back(e.source, e.target, e.fstype, e.options, e.freq, e.passno, e.line);
+                                 return entries;
+                             }};
     });
 }
 

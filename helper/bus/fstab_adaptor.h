@@ -19,7 +19,8 @@ public:
     ~FstabAdaptor();
 
 private:
-    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>> GetEntries() override;
+    using Entries = std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, int32_t, int32_t, int32_t>>;
+    void GetEntries(sdbus::Result<Entries>&& result) override;
     void AddEntry(sdbus::Result<bool>&& result, std::string source, std::string target, std::string fstype, std::string fsoptions,
                   int32_t dump, int32_t pass, Options options) override;
     void RemoveEntry(sdbus::Result<bool>&& result, std::string identity, Options options) override;

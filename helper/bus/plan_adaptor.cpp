@@ -78,22 +78,22 @@ void PlanAdaptor::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, O
     });
 }
 
-std::string PlanAdaptor::History()
+void PlanAdaptor::History(sdbus::Result<std::string>&& result)
 {
-    // What others changed is theirs to see: a caller sees its own plans, root every plan.
-    return guarded([&] {
-        auto uid = polkit_.uidNow(currentSender(getObject()));
-        if (!uid)
-            throw Error(ErrorKind::NotAuthorized, "cannot identify the caller");
-        auto rootFd = openRoot(root_.path);
-        auto history = PlanRunner({rootFd.get()}).history();
-        if (*uid == 0)
-            return history.dump();
-        auto mine = nlohmann::json::array();
-        for (auto& record : history)
-            if (record.value("uid", static_cast<uid_t>(-1)) == *uid)
-                mine.push_back(std::move(record));
-        return mine.dump();
+    // What others changed is theirs to see: a caller sees its own plans,
+    // root every plan. Read on the read pool, never behind a change.
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        return Call<std::string>{{{}, {}, false, "read the plan history"}, Lane::Read, [this](const Caller& caller) {
+                                     auto rootFd = openRoot(root_.path);
+                                     auto history = PlanRunner({rootFd.get()}).history();
+                                     if (caller.uid == 0)
+                                         return history.dump();
+                                     auto mine = nlohmann::json::array();
+                                     for (auto& record : history)
+                                         if (record.value("uid", static_cast<uid_t>(-1)) == caller.uid)
+                                             mine.push_back(std::move(record));
+                                     return mine.dump();
+                                 }};
     });
 }
 

@@ -20,7 +20,7 @@ private:
     void Preview(sdbus::Result<std::string>&& result, std::string plan, Options options) override;
     void Apply(sdbus::Result<sdbus::ObjectPath>&& result, std::string plan, Options options) override;
     void Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, Options options) override;
-    std::string History() override;
+    void History(sdbus::Result<std::string>&& result) override;
 
     Requests& requests_;
     Polkit& polkit_;
