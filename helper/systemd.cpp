@@ -146,9 +146,11 @@ std::map<std::string, UnitState> Systemd::services()
             state.subState = std::get<4>(unit);
             loaded.emplace_back(&state, std::get<6>(unit));
         }
-    // NRestarts and Result are not in the list: asked of every service
-    // without waiting for each answer, so the cost is systemd's work, not
-    // a round trip per service. A service gone meanwhile keeps its zeros.
+    // NRestarts is not in the list: asked of every service without waiting
+    // for each answer, so the cost is systemd's work, not a round trip per
+    // service. Result too, of those not active: systemd sets it back to
+    // success when it starts a service, so an active one that was killed
+    // shows in NRestarts. A service gone meanwhile keeps its zeros.
     std::size_t next = 0, waiting = 0;
     std::vector<std::unique_ptr<sdbus::IProxy>> proxies;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(25);
@@ -156,7 +158,10 @@ std::map<std::string, UnitState> Systemd::services()
         for (; next < loaded.size() && waiting + 2 <= kInFlight; ++next) {
             auto* state = loaded[next].first;
             proxies.push_back(sdbus::createProxy(*bus_, kService, loaded[next].second));
-            for (const char* name : {"NRestarts", "Result"}) {
+            std::vector<const char*> wanted{"NRestarts"};
+            if (state->activeState != "active")
+                wanted.push_back("Result");
+            for (const char* name : wanted) {
                 ++waiting;
                 proxies.back()
                     ->callMethodAsync("Get")
