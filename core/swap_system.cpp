@@ -38,7 +38,10 @@ std::string fdPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 void zeroFill(int fd, std::uint64_t size, const Progress& progress)
 {
     static const std::vector<char> zeros(1 << 20, 0);
-    std::uint64_t done = 0;
+    // Progress in steps of 1 %: each step is a signal on the bus, sent by
+    // the loop that also answers the reads made meanwhile.
+    const std::uint64_t step = std::max<std::uint64_t>(size / 100, 1);
+    std::uint64_t done = 0, reported = 0;
     while (done < size) {
         auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), size - done));
         ssize_t n = pwrite(fd, zeros.data(), chunk, static_cast<off_t>(done));
@@ -48,8 +51,10 @@ void zeroFill(int fd, std::uint64_t size, const Progress& progress)
             throw Error(errno == ENOSPC ? ErrorKind::NoSpace : ErrorKind::Failed,
                         std::string("cannot write the swapfile: ") + std::strerror(errno));
         done += static_cast<std::uint64_t>(n);
-        if (progress)
+        if (progress && (done - reported >= step || done == size)) {
             progress(static_cast<double>(done) / static_cast<double>(size));
+            reported = done;
+        }
     }
 }
 
