@@ -5,13 +5,16 @@
 #include "program.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/swap.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <exception>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace remedy {
@@ -69,7 +72,22 @@ void KernelSwapSystem::allocate(int fd, std::uint64_t size, const Progress& prog
         throw Error(ErrorKind::NoSpace, "not enough space for the swapfile");
     if (errno != EOPNOTSUPP)
         throw Error(ErrorKind::Failed, std::string("cannot allocate the swapfile: ") + std::strerror(errno));
-    zeroFill(fd, size, progress);
+    // Seconds of writing that nobody waits for but the job's owner: on a
+    // thread of its own at a lower CPU priority (nice 10), so the reads
+    // answered meanwhile keep their latency. The thread ends with the fill,
+    // and the priority with it (raising it back would need CAP_SYS_NICE).
+    std::exception_ptr failure;
+    std::thread filler([&] {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+        try {
+            zeroFill(fd, size, progress);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    filler.join();
+    if (failure)
+        std::rethrow_exception(failure);
 }
 
 std::string pathWithinMount(int fd)
