@@ -63,7 +63,7 @@ std::string spread(const std::vector<double>& values, const char* unit, const ch
     std::snprintf(median, sizeof median, format, percentile(values, 0.5));
     std::snprintf(low, sizeof low, format, percentile(values, 0.1));
     std::snprintf(high, sizeof high, format, percentile(values, 0.9));
-    std::snprintf(out, sizeof out, "%s %s (%s–%s)", median, unit, low, high);
+    std::snprintf(out, sizeof out, "%s%s%s (%s–%s)", median, *unit ? " " : "", unit, low, high);
     return out;
 }
 
@@ -231,7 +231,7 @@ int diagnoseDuringSwap(const std::string& dir, std::uint64_t mib, int rounds)
     std::vector<double> jobMs;
     for (int i = 0; i < rounds; ++i) {
         auto idleBlock = [&] {
-            for (int k = 0; k < 20; ++k)
+            for (int k = 0; k < 100; ++k)
                 idle.push_back(bus.diagnose());
         };
         if (i % 2 == 0)
