@@ -50,13 +50,13 @@ bool healthCheckActive(ServiceManager& systemd, const std::string& unit)
 // kernel log names in a kill.
 std::vector<UnitRecord> unitRecords(ServiceManager& systemd, const std::optional<std::vector<OomKill>>& kills)
 {
+    // All services in one sweep; the full state only of the few that matter.
     std::vector<UnitRecord> records;
-    for (const auto& name : systemd.services()) {
-        auto state = systemd.state(name);
+    for (const auto& [name, brief] : systemd.services()) {
         bool named = kills && std::any_of(kills->begin(), kills->end(), [&](const OomKill& kill) { return kill.unit == name; });
-        if (state.result != "oom-kill" && state.nRestarts == 0 && !named)
+        if (brief.result != "oom-kill" && brief.nRestarts == 0 && !named)
             continue;
-        records.push_back({name, state, healthCheckActive(systemd, name)});
+        records.push_back({name, systemd.state(name), healthCheckActive(systemd, name)});
     }
     return records;
 }

@@ -4,7 +4,10 @@
 // files (systemd-analyze verify, logrotate -d) are here too: both are "will
 // the system accept this file", asked before the file is used.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,8 +38,10 @@ public:
     virtual ~ServiceManager() = default;
 
     virtual UnitState state(const std::string& unit) = 0;
-    // Every service systemd has loaded.
-    virtual std::vector<std::string> services() = 0;
+    // Every service systemd has loaded, by name, with only what a diagnosis
+    // sorts them by: loadState, activeState, subState, result, nRestarts
+    // (state() gives the rest). In a few calls however many there are.
+    virtual std::map<std::string, UnitState> services() = 0;
     virtual void reload() = 0;
     virtual void enable(const std::vector<std::string>& units) = 0;
     virtual void disable(const std::vector<std::string>& units) = 0;
@@ -45,7 +50,12 @@ public:
     virtual std::string start(const std::string& unit) = 0;
     virtual std::string restart(const std::string& unit) = 0;
     virtual std::string stop(const std::string& unit) = 0;
-    virtual void killMainProcess(const std::string& unit, int signal) = 0;
+    // Kill the unit's main process with `signal`, then wait until `until`
+    // holds for its state, woken by systemd's own change signals (subscribed
+    // to before the kill), not by polling. Returns the last state seen: the
+    // one `until` accepted, or where the unit was when `timeout` passed.
+    virtual UnitState killAndWait(const std::string& unit, int signal, const std::function<bool(const UnitState&)>& until,
+                                  std::chrono::milliseconds timeout) = 0;
     // Persistent MemoryMax=/MemoryHigh= (a drop-in, as systemctl set-property).
     virtual void setMemoryLimits(const std::string& unit, std::uint64_t max, std::uint64_t high) = 0;
     // The unit's last journal lines since `since` (CLOCK_REALTIME, µs),

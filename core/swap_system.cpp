@@ -5,13 +5,16 @@
 #include "program.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/swap.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <exception>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace remedy {
@@ -38,7 +41,10 @@ std::string fdPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 void zeroFill(int fd, std::uint64_t size, const Progress& progress)
 {
     static const std::vector<char> zeros(1 << 20, 0);
-    std::uint64_t done = 0;
+    // Progress in steps of 1 %: each step is a signal on the bus, sent by
+    // the loop that also answers the reads made meanwhile.
+    const std::uint64_t step = std::max<std::uint64_t>(size / 100, 1);
+    std::uint64_t done = 0, reported = 0;
     while (done < size) {
         auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), size - done));
         ssize_t n = pwrite(fd, zeros.data(), chunk, static_cast<off_t>(done));
@@ -48,8 +54,10 @@ void zeroFill(int fd, std::uint64_t size, const Progress& progress)
             throw Error(errno == ENOSPC ? ErrorKind::NoSpace : ErrorKind::Failed,
                         std::string("cannot write the swapfile: ") + std::strerror(errno));
         done += static_cast<std::uint64_t>(n);
-        if (progress)
+        if (progress && (done - reported >= step || done == size)) {
             progress(static_cast<double>(done) / static_cast<double>(size));
+            reported = done;
+        }
     }
 }
 
@@ -64,7 +72,22 @@ void KernelSwapSystem::allocate(int fd, std::uint64_t size, const Progress& prog
         throw Error(ErrorKind::NoSpace, "not enough space for the swapfile");
     if (errno != EOPNOTSUPP)
         throw Error(ErrorKind::Failed, std::string("cannot allocate the swapfile: ") + std::strerror(errno));
-    zeroFill(fd, size, progress);
+    // Seconds of writing that nobody waits for but the job's owner: on a
+    // thread of its own at a lower CPU priority (nice 10), so the reads
+    // answered meanwhile keep their latency. The thread ends with the fill,
+    // and the priority with it (raising it back would need CAP_SYS_NICE).
+    std::exception_ptr failure;
+    std::thread filler([&] {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+        try {
+            zeroFill(fd, size, progress);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    filler.join();
+    if (failure)
+        std::rethrow_exception(failure);
 }
 
 std::string pathWithinMount(int fd)

@@ -363,21 +363,17 @@ Outcome verifyRestart(ServiceManager& manager, const std::string& unit, std::chr
     if (dryRun)
         return outcome;
 
-    auto killedAt = std::chrono::steady_clock::now();
-    manager.killMainProcess(unit, SIGKILL);
     if (progress)
         progress(0.5);
-    UnitState now;
-    for (;;) {
-        now = manager.state(unit);
-        if (now.activeState == "active" && now.mainPid != 0 && now.mainPid != before.mainPid)
-            break;
-        if (std::chrono::steady_clock::now() - killedAt > timeout)
-            throw Error(ErrorKind::Failed, unit + " was not running again " + std::to_string(timeout.count()) + " ms after the kill (" +
-                                               now.activeState + "/" + now.subState + ", result " + now.result + ")");
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    auto recovery = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - killedAt).count();
+    auto restarted = [&](const UnitState& state) { return state.activeState == "active" && state.mainPid != 0 && state.mainPid != before.mainPid; };
+    // Timed from the kill to systemd's signal that a new main process runs.
+    auto killedAt = std::chrono::steady_clock::now();
+    auto now = manager.killAndWait(unit, SIGKILL, restarted, timeout);
+    auto recoveredAt = std::chrono::steady_clock::now();
+    if (!restarted(now))
+        throw Error(ErrorKind::Failed, unit + " was not running again " + std::to_string(timeout.count()) + " ms after the kill (" +
+                                           now.activeState + "/" + now.subState + ", result " + now.result + ")");
+    auto recovery = std::chrono::duration<double, std::milli>(recoveredAt - killedAt).count();
     outcome.actions = {"killed " + unit + "'s main process " + std::to_string(before.mainPid) + " with SIGKILL",
                        "systemd restarted it as process " + std::to_string(now.mainPid) + " in " + std::to_string(std::lround(recovery)) +
                            " ms (RestartSec " + std::to_string(before.restartUsec / 1000) + " ms)"};

@@ -162,7 +162,7 @@ int main(int argc, char** argv)
         remedy::FstabAdaptor fstab(*bus, requests, root);
         remedy::DiagnosticsAdaptor diagnostics(*bus, requests, root);
         remedy::UnitsAdaptor units(*bus, requests, root);
-        remedy::PlanAdaptor plans(*bus, requests, polkit, root);
+        remedy::PlanAdaptor plans(*bus, requests, root);
         remedy::SystemWatches watches(loop, root, [&] { swap.announceAreas(); }, [&] { fstab.emitChanged(); });
         bus->requestName(kBusName);
         spdlog::info("remedyd {} serving {} on the system bus", remedy::kVersion, kBusName);

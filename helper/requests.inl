@@ -3,6 +3,7 @@
 #include "bus/options.h"
 
 #include <optional>
+#include <tuple>
 #include <type_traits>
 
 namespace remedy {
@@ -31,8 +32,10 @@ void Requests::call(sdbus::Result<Results...>&& result, const std::string& sende
                         return reply->returnError(sdbus::Error(outcome.errorName, outcome.message));
                     if constexpr (sizeof...(Results) == 0)
                         reply->returnResults();
-                    else
+                    else if constexpr (sizeof...(Results) == 1)
                         reply->returnResults(std::move(*outcome.value));
+                    else  // several out arguments: the work returns a tuple
+                        std::apply([&](auto&&... values) { reply->returnResults(std::move(values)...); }, std::move(*outcome.value));
                 });
         },
         [reply](const sdbus::Error& error) { reply->returnError(error); });

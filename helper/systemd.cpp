@@ -13,7 +13,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <sstream>
+#include <type_traits>
 
 namespace remedy {
 namespace {
@@ -41,11 +43,33 @@ void requireSystemd(const sdbus::Error& error)
     throw Error(ErrorKind::Failed, "systemd refused to " + what + ": " + error.getMessage());
 }
 
-template <typename T>
-T get(const std::map<std::string, sdbus::Variant>& properties, const char* name, T fallback)
+constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
+// Calls in flight at once: the system bus lets a connection wait for 128 replies.
+constexpr std::size_t kInFlight = 64;
+
+// What UnitState holds of a GetAll or a PropertiesChanged, of the Unit or
+// the Service interface; what is not there stays as it was.
+void applyProperties(UnitState& state, const std::map<std::string, sdbus::Variant>& properties)
 {
-    auto it = properties.find(name);
-    return it == properties.end() ? fallback : it->second.get<T>();
+    auto set = [&](const char* name, auto& field) {
+        if (auto it = properties.find(name); it != properties.end())
+            field = it->second.get<std::decay_t<decltype(field)>>();
+    };
+    set("LoadState", state.loadState);
+    set("ActiveState", state.activeState);
+    set("SubState", state.subState);
+    set("FragmentPath", state.fragmentPath);
+    set("UnitFileState", state.unitFileState);
+    set("Type", state.type);
+    set("Result", state.result);
+    set("Restart", state.restart);
+    set("MainPID", state.mainPid);
+    set("NRestarts", state.nRestarts);
+    set("RestartUSec", state.restartUsec);
+    set("MemoryMax", state.memoryMax);
+    set("MemoryHigh", state.memoryHigh);
+    set("LogsDirectory", state.logsDirectory);
+    set("StandardOutput", state.standardOutput);
 }
 
 // A scratch directory in remedyd's private /tmp, removed with what is in it.
@@ -89,7 +113,7 @@ std::map<std::string, sdbus::Variant> Systemd::properties(const sdbus::ObjectPat
     return all;
 }
 
-UnitState Systemd::state(const std::string& unit)
+sdbus::ObjectPath Systemd::load(const std::string& unit)
 {
     sdbus::ObjectPath path;
     try {
@@ -98,30 +122,20 @@ UnitState Systemd::state(const std::string& unit)
         requireSystemd(error);
         throw Error(ErrorKind::InvalidArgument, "systemd cannot load " + unit + ": " + error.getMessage());
     }
-    auto unitProperties = properties(path, kUnit);
+    return path;
+}
+
+UnitState Systemd::state(const std::string& unit)
+{
+    auto path = load(unit);
     UnitState state;
-    state.loadState = get<std::string>(unitProperties, "LoadState", "");
-    state.activeState = get<std::string>(unitProperties, "ActiveState", "");
-    state.subState = get<std::string>(unitProperties, "SubState", "");
-    state.fragmentPath = get<std::string>(unitProperties, "FragmentPath", "");
-    state.unitFileState = get<std::string>(unitProperties, "UnitFileState", "");
-    if (state.loadState == "loaded" && unit.ends_with(".service")) {
-        auto service = properties(path, kServiceInterface);
-        state.type = get<std::string>(service, "Type", "");
-        state.result = get<std::string>(service, "Result", "");
-        state.restart = get<std::string>(service, "Restart", "");
-        state.mainPid = get<std::uint32_t>(service, "MainPID", 0);
-        state.nRestarts = get<std::uint32_t>(service, "NRestarts", 0);
-        state.restartUsec = get<std::uint64_t>(service, "RestartUSec", 0);
-        state.memoryMax = get<std::uint64_t>(service, "MemoryMax", UINT64_MAX);
-        state.memoryHigh = get<std::uint64_t>(service, "MemoryHigh", UINT64_MAX);
-        state.logsDirectory = get<std::vector<std::string>>(service, "LogsDirectory", {});
-        state.standardOutput = get<std::string>(service, "StandardOutput", "");
-    }
+    applyProperties(state, properties(path, kUnit));
+    if (state.loadState == "loaded" && unit.ends_with(".service"))
+        applyProperties(state, properties(path, kServiceInterface));
     return state;
 }
 
-std::vector<std::string> Systemd::services()
+std::map<std::string, UnitState> Systemd::services()
 {
     // (name, description, load, active, sub, following, path, job id, job type, job path)
     std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string, sdbus::ObjectPath,
@@ -135,11 +149,49 @@ std::vector<std::string> Systemd::services()
     } catch (const sdbus::Error& error) {
         refused("list its services", error);
     }
-    std::vector<std::string> names;
+    std::map<std::string, UnitState> services;
+    std::vector<std::pair<UnitState*, sdbus::ObjectPath>> loaded;
     for (const auto& unit : units)
-        if (std::get<2>(unit) == "loaded")
-            names.push_back(std::get<0>(unit));
-    return names;
+        if (std::get<2>(unit) == "loaded") {
+            auto& state = services[std::get<0>(unit)];
+            state.loadState = std::get<2>(unit);
+            state.activeState = std::get<3>(unit);
+            state.subState = std::get<4>(unit);
+            loaded.emplace_back(&state, std::get<6>(unit));
+        }
+    // NRestarts is not in the list: asked of every service without waiting
+    // for each answer, so the cost is systemd's work, not a round trip per
+    // service. Result too, of those not active: systemd sets it back to
+    // success when it starts a service, so an active one that was killed
+    // shows in NRestarts. A service gone meanwhile keeps its zeros.
+    std::size_t next = 0, waiting = 0;
+    std::vector<std::unique_ptr<sdbus::IProxy>> proxies;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(25);
+    auto sendSome = [&] {
+        for (; next < loaded.size() && waiting + 2 <= kInFlight; ++next) {
+            auto* state = loaded[next].first;
+            proxies.push_back(sdbus::createProxy(*bus_, kService, loaded[next].second));
+            std::vector<const char*> wanted{"NRestarts"};
+            if (state->activeState != "active")
+                wanted.push_back("Result");
+            for (const char* name : wanted) {
+                ++waiting;
+                proxies.back()
+                    ->callMethodAsync("Get")
+                    .onInterface(kProperties)
+                    .withArguments(kServiceInterface, name)
+                    .uponReplyInvoke([&waiting, state, name](const sdbus::Error* error, sdbus::Variant value) {
+                        --waiting;
+                        if (!error)
+                            applyProperties(*state, {{name, std::move(value)}});
+                    });
+            }
+        }
+        return next == loaded.size() && waiting == 0;
+    };
+    if (!dispatchUntil(deadline, sendSome))
+        throw Error(ErrorKind::Failed, "systemd did not say how its services are in time");
+    return services;
 }
 
 MemoryLimits Systemd::memoryLimits(const std::string& unit)
@@ -191,6 +243,30 @@ void Systemd::disable(const std::vector<std::string>& units)
     }
 }
 
+bool Systemd::dispatchUntil(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done)
+{
+    for (;;) {
+        while (bus_->processPendingRequest()) {
+        }
+        if (done())
+            return true;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0)
+            return false;
+        auto poll = bus_->getEventLoopPollData();
+        pollfd fd{poll.fd, poll.events, 0};
+        ::poll(&fd, 1, static_cast<int>(std::min<long long>(left, 1000)));
+    }
+}
+
+void Systemd::subscribe()
+{
+    // systemd sends job and change signals only while someone is subscribed.
+    if (!subscribed_)
+        manager_->callMethod("Subscribe").onInterface(kManager);
+    subscribed_ = true;
+}
+
 std::string Systemd::runJob(const char* method, const std::string& unit)
 {
     if (!jobsRemoved_) {
@@ -203,8 +279,7 @@ std::string Systemd::runJob(const char* method, const std::string& unit)
                 message >> id >> job >> unitName >> result;
                 finishedJobs_[job] = result;
             });
-        // systemd sends job signals only while someone is subscribed.
-        manager_->callMethod("Subscribe").onInterface(kManager);
+        subscribe();
     }
     sdbus::ObjectPath job;
     try {
@@ -212,35 +287,50 @@ std::string Systemd::runJob(const char* method, const std::string& unit)
     } catch (const sdbus::Error& error) {
         refused(std::string(method) + " " + unit, error);
     }
-    auto deadline = std::chrono::steady_clock::now() + kJobTimeout;
-    for (;;) {
-        while (bus_->processPendingRequest()) {
-        }
+    std::optional<std::string> result;
+    auto finished = [&] {
         if (auto found = finishedJobs_.find(job); found != finishedJobs_.end()) {
-            auto result = found->second;
+            result = found->second;
             finishedJobs_.erase(found);
-            return result;
         }
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0)
-            throw Error(ErrorKind::Failed, "systemd did not finish " + std::string(method) + " " + unit + " in time");
-        auto poll = bus_->getEventLoopPollData();
-        pollfd fd{poll.fd, poll.events, 0};
-        ::poll(&fd, 1, static_cast<int>(std::min<long long>(left, 1000)));
-    }
+        return result.has_value();
+    };
+    if (!dispatchUntil(std::chrono::steady_clock::now() + kJobTimeout, finished))
+        throw Error(ErrorKind::Failed, "systemd did not finish " + std::string(method) + " " + unit + " in time");
+    return *result;
 }
 
 std::string Systemd::start(const std::string& unit) { return runJob("StartUnit", unit); }
 std::string Systemd::restart(const std::string& unit) { return runJob("RestartUnit", unit); }
 std::string Systemd::stop(const std::string& unit) { return runJob("StopUnit", unit); }
 
-void Systemd::killMainProcess(const std::string& unit, int signal)
+UnitState Systemd::killAndWait(const std::string& unit, int signal, const std::function<bool(const UnitState&)>& until,
+                               std::chrono::milliseconds timeout)
 {
+    // The unit as its change signals tell it, from the kill on. systemd
+    // sends a unit's own interface (MainPID) first, then Unit's
+    // (ActiveState): the state is whole after the latter.
+    UnitState state;
+    bool whole = false;
+    auto path = load(unit);
+    auto changes = bus_->addMatch("type='signal',sender='org.freedesktop.systemd1',interface='org.freedesktop.DBus.Properties',"
+                                  "member='PropertiesChanged',path='" +
+                                      std::string(path) + "'",
+                                  [&](sdbus::Message& message) {
+                                      std::string interface;
+                                      std::map<std::string, sdbus::Variant> changed;
+                                      message >> interface >> changed;
+                                      applyProperties(state, changed);
+                                      whole = whole || interface == kUnit;
+                                  });
+    subscribe();
     try {
         manager_->callMethod("KillUnit").onInterface(kManager).withArguments(unit, std::string("main"), signal);
     } catch (const sdbus::Error& error) {
         refused("kill " + unit, error);
     }
+    dispatchUntil(std::chrono::steady_clock::now() + timeout, [&] { return whole && until(state); });
+    return state;
 }
 
 std::vector<std::string> Systemd::journal(const std::string& unit, unsigned lines, std::uint64_t since)

@@ -29,19 +29,25 @@ FstabAdaptor::Entries entriesOf(Fstab&& fstab)
 } // namespace
 
 // /etc/fstab is world-readable: these tell nobody more than the file does.
-FstabAdaptor::Entries FstabAdaptor::GetEntries()
+// Read on the read pool: a long fstab holds up neither the loop nor a change.
+void FstabAdaptor::GetEntries(sdbus::Result<Entries>&& result)
 {
-    return guarded([this] { return entriesOf(FstabFile(openRoot(root_.path).get()).read()); });
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        return Call<Entries>{{{}, {}, false, "read fstab"}, Lane::Read,
+                             [this](const Caller&) { return entriesOf(FstabFile(openRoot(root_.path).get()).read()); }};
+    });
 }
 
-std::tuple<FstabAdaptor::Entries, FstabAdaptor::Unparsed> FstabAdaptor::GetEntriesEx()
+void FstabAdaptor::GetEntriesEx(sdbus::Result<Entries, Unparsed>&& result)
 {
-    return guarded([this] {
-        auto fstab = FstabFile(openRoot(root_.path).get()).read();
-        Unparsed unparsed;
-        for (const auto& problem : fstab.problems())
-            unparsed.emplace_back(problem.line, problem.text, problem.reason);
-        return std::tuple(entriesOf(std::move(fstab)), std::move(unparsed));
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
+        return Call<std::tuple<Entries, Unparsed>>{{{}, {}, false, "read fstab"}, Lane::Read, [this](const Caller&) {
+                                                       auto fstab = FstabFile(openRoot(root_.path).get()).read();
+                                                       Unparsed unparsed;
+                                                       for (const auto& problem : fstab.problems())
+                                                           unparsed.emplace_back(problem.line, problem.text, problem.reason);
+                                                       return std::tuple(entriesOf(std::move(fstab)), std::move(unparsed));
+                                                   }};
     });
 }
 

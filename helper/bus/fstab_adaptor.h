@@ -22,8 +22,8 @@ public:
     ~FstabAdaptor();
 
 private:
-    Entries GetEntries() override;
-    std::tuple<Entries, Unparsed> GetEntriesEx() override;
+    void GetEntries(sdbus::Result<Entries>&& result) override;
+    void GetEntriesEx(sdbus::Result<Entries, Unparsed>&& result) override;
     void AddEntry(sdbus::Result<bool>&& result, std::string source, std::string target, std::string fstype, std::string fsoptions,
                   int32_t dump, int32_t pass, Options options) override;
     void RemoveEntry(sdbus::Result<bool>&& result, std::string identity, Options options) override;

@@ -23,8 +23,8 @@ auto withRunner(const Root& root, const Caller& caller, Fn&& fn)
 
 } // namespace
 
-PlanAdaptor::PlanAdaptor(sdbus::IConnection& bus, Requests& requests, Polkit& polkit, const Root& root)
-    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), requests_(requests), polkit_(polkit), root_(root)
+PlanAdaptor::PlanAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root)
+    : AdaptorInterfaces(bus, "/org/remedy/Remedy1"), requests_(requests), root_(root)
 {
     registerAdaptor();
 }
@@ -79,23 +79,23 @@ void PlanAdaptor::Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, O
     });
 }
 
-std::string PlanAdaptor::History(const Options& options)
+void PlanAdaptor::History(sdbus::Result<std::string>&& result, Options options)
 {
-    // What others changed is theirs to see: a caller sees its own plans, root every plan.
-    return guarded([&] {
+    // What others changed is theirs to see: a caller sees its own plans,
+    // root every plan. Read on the read pool, never behind a change.
+    requests_.call(std::move(result), currentSender(getObject()), [&] {
         OptionReader reader(options, {"limit", "before"});
         HistoryQuery query;
         query.limit = reader.uint32("limit").value_or(kDefaultHistoryPage);
         query.before = reader.uint64("before").value_or(0);
         if (query.limit == 0 || query.limit > kMaxHistoryPage)
             throw Error(ErrorKind::InvalidArgument, "limit must be 1 to " + std::to_string(kMaxHistoryPage));
-        auto uid = polkit_.uidNow(currentSender(getObject()));
-        if (!uid)
-            throw Error(ErrorKind::NotAuthorized, "cannot identify the caller");
-        if (*uid != 0)
-            query.uid = *uid;
-        auto rootFd = openRoot(root_.path);
-        return PlanRunner({rootFd.get()}).history(query).dump();
+        return Call<std::string>{{{}, {}, false, "read the plan history"}, Lane::Read, [this, query](const Caller& caller) mutable {
+                                     if (caller.uid != 0)
+                                         query.uid = caller.uid;
+                                     auto rootFd = openRoot(root_.path);
+                                     return PlanRunner({rootFd.get()}).history(query).dump();
+                                 }};
     });
 }
 

@@ -13,17 +13,16 @@ namespace remedy {
 
 class PlanAdaptor final : public sdbus::AdaptorInterfaces<org::remedy::Remedy1::Plan_adaptor> {
 public:
-    PlanAdaptor(sdbus::IConnection& bus, Requests& requests, Polkit& polkit, const Root& root);
+    PlanAdaptor(sdbus::IConnection& bus, Requests& requests, const Root& root);
     ~PlanAdaptor();
 
 private:
     void Preview(sdbus::Result<std::string>&& result, std::string plan, Options options) override;
     void Apply(sdbus::Result<sdbus::ObjectPath>&& result, std::string plan, Options options) override;
     void Undo(sdbus::Result<sdbus::ObjectPath>&& result, uint64_t id, Options options) override;
-    std::string History(const Options& options) override;
+    void History(sdbus::Result<std::string>&& result, Options options) override;
 
     Requests& requests_;
-    Polkit& polkit_;
     const Root& root_;
     std::uint64_t runs_ = 0;  // each run a job target of its own: plans queue, never Busy
 };

@@ -233,3 +233,20 @@ TEST_F(DiagnosisReport, AKernelLogThatCannotBeReadIsSaidNotHidden)
     EXPECT_TRUE(doc["oom_kills"].is_null());
     EXPECT_EQ(doc["withheld"], nlohmann::json::array({"OOM kills: cannot open /dev/kmsg: Operation not permitted"}));
 }
+
+// systemd is asked once for all its services, then only about those that
+// matter: the cost does not grow one query per service (issue 14).
+TEST_F(DiagnosisReport, AsksSystemdAboutEveryServiceAtOnceAndOnlyAboutTheFewThatMatter)
+{
+    host_.kmsg = kGlobalKill;
+    for (int i = 0; i < 500; ++i)
+        systemd_.units["quiet-" + std::to_string(i) + ".service"] = loaded("always");
+    systemd_.units["kontali-backend.service"] = loaded("no");
+    systemd_.units["restarted.service"] = loaded("always", 3);
+    auto doc = report();
+    ASSERT_EQ(doc["units"].size(), 2U) << doc["units"].dump();
+    EXPECT_EQ(systemd_.listed, 1);
+    EXPECT_EQ(systemd_.asked.count("quiet-0.service"), 0U) << "a quiet service was asked about on its own";
+    EXPECT_EQ(systemd_.asked["kontali-backend.service"], 1);
+    EXPECT_LE(systemd_.asked.size(), 4U) << "the two services and their health-check timers";
+}

@@ -5,6 +5,9 @@
 #include "core/error.h"
 #include "core/service_manager.h"
 
+#include <gtest/gtest.h>
+
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -21,11 +24,15 @@ public:
     bool exitsAtOnce = false;  // the job succeeds, the program ends at once
     bool rejectUnit = false;
     std::set<std::string> oneshots;  // Type=oneshot, as their verified files say
-    int restartAfterPolls = 2;  // after a kill: "activating" this many times
+    int restartAfterPolls = 2;  // after a start that exits at once: "activating" this many times
+    bool comesBackAfterKill = true;
+    std::map<std::string, int> asked;  // state() calls, by unit
+    int listed = 0;                    // services() calls
     std::uint32_t nextPid = 100;
 
     UnitState state(const std::string& unit) override
     {
+        ++asked[unit];
         auto& state = units[unit];
         if (state.loadState.empty())
             state.loadState = "not-found", state.activeState = "inactive";
@@ -33,13 +40,14 @@ public:
             state.activeState = "active", state.mainPid = nextPid++, ++state.nRestarts;
         return state;
     }
-    std::vector<std::string> services() override
+    std::map<std::string, UnitState> services() override
     {
-        std::vector<std::string> names;
+        ++listed;
+        std::map<std::string, UnitState> loaded;
         for (const auto& [name, state] : units)
             if (state.loadState == "loaded")
-                names.push_back(name);
-        return names;
+                loaded[name] = {state.loadState, state.activeState, state.subState, {}, {}, state.result, {}, 0, state.nRestarts};
+        return loaded;
     }
     void reload() override { calls.push_back("reload"); }
     void enable(const std::vector<std::string>& list) override
@@ -61,11 +69,16 @@ public:
         units[unit].mainPid = 0;
         return "done";
     }
-    void killMainProcess(const std::string& unit, int signal) override
+    UnitState killAndWait(const std::string& unit, int signal, const std::function<bool(const UnitState&)>& until,
+                          std::chrono::milliseconds) override
     {
         calls.push_back("kill " + unit + " " + std::to_string(signal));
-        units[unit].activeState = "activating";
-        pollsLeft_ = restartAfterPolls;
+        auto& state = units[unit];
+        state.activeState = "activating", state.subState = "auto-restart", state.mainPid = 0;
+        if (comesBackAfterKill)
+            state.activeState = "active", state.subState = "running", state.mainPid = nextPid++, ++state.nRestarts;
+        EXPECT_EQ(until(state), comesBackAfterKill);
+        return state;
     }
     void setMemoryLimits(const std::string& unit, std::uint64_t max, std::uint64_t high) override
     {
