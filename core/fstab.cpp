@@ -81,21 +81,6 @@ std::vector<std::string> splitLines(const std::string& text)
     return lines;
 }
 
-// A line as a message may show it: valid UTF-8 for D-Bus, one line.
-std::string printable(const std::string& line)
-{
-    std::string out;
-    for (unsigned char c : line.substr(0, 512)) {
-        if (c < 0x20 || c >= 0x7f) {
-            char hex[5];
-            std::snprintf(hex, sizeof hex, "\\x%02x", c);
-            out += hex;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return line.size() > 512 ? out + "..." : out;
-}
 
 // Why libmount refused a line, as far as its fields tell (libmount says no more).
 std::string badLineReason(const std::string& line)
@@ -228,7 +213,7 @@ Fstab Fstab::parse(std::string text)
         auto content = line >= 1 && static_cast<std::size_t>(line) <= lines.size() ? std::string(lines[line - 1]) : std::string();
         if (!content.empty() && content.back() == '\n')
             content.pop_back();
-        fstab.problems_.push_back({line, printable(content), badLineReason(content)});
+        fstab.problems_.push_back({line, printableLine(content), badLineReason(content)});
     }
     // libmount keeps one entry per non-comment line it could parse: the n-th
     // entry is the n-th such line, which gives each entry its line number.
@@ -368,5 +353,20 @@ std::string describeEntry(const FstabEntry& entry)
 }
 
 std::string formatEntry(const FstabEntry& entry) { return describeEntry(entry) + "\n"; }
+
+std::string printableLine(const std::string& line)
+{
+    std::string out;
+    for (unsigned char c : line.substr(0, 512)) {
+        if (c < 0x20 || c >= 0x7f) {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return line.size() > 512 ? out + "..." : out;
+}
 
 } // namespace remedy

@@ -94,4 +94,8 @@ std::string formatEntry(const FstabEntry& entry);
 // The same line without the newline, for messages.
 std::string describeEntry(const FstabEntry& entry);
 
+// A line as a message may show it (valid UTF-8 for D-Bus, one line): its
+// first 512 bytes, each control or non-ASCII byte as \xNN, then "...".
+std::string printableLine(const std::string& line);
+
 } // namespace remedy

@@ -75,6 +75,11 @@ Fstab FstabFile::read() const
     struct stat st {};
     if (fstatat(etc.get(), "fstab", &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
         return Fstab::parse("");
+    // What remedy writes up to is what it reads: an answer listing a larger
+    // file's entries could pass the bus's message limit, which ends remedyd.
+    if (static_cast<std::uint64_t>(st.st_size) > kMaxFstabSize)
+        throw Error(ErrorKind::InvalidArgument, "/etc/fstab is larger than " + std::to_string(kMaxFstabSize / 1024) +
+                                                    " KiB; remedy does not read it (findmnt --fstab lists it)");
     return Fstab::parse(readFileAt(etc.get(), "fstab"));
 }
 

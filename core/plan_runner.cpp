@@ -159,11 +159,17 @@ Json PlanRunner::inverseOf(const PlanStep& step) const
     std::vector<std::string> units;
     switch (step.kind) {
     case StepKind::Swap: {
-        // Whether there was one before: a remedyd killed during this step
-        // must not, when it recovers, remove what the step found in place.
+        // Whether there was one before, on, and listed: undoing the step
+        // (a rollback, a recovery, an undo) must not remove what it found
+        // in place, only turn off and unlist what it turned on and listed.
         struct stat st {};
-        inverse["existed"] = fstatat(tools_.root, step.target.substr(1).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
-        return inverse;  // removed by name; fstab restored byte for byte at the end
+        bool existed = fstatat(tools_.root, step.target.substr(1).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+        inverse["existed"] = existed;
+        if (existed) {
+            inverse["active"] = Swapfiles(tools_.root, *tools_.swap, tools_.config).isActive(step.target);
+            inverse["listed"] = FstabFile(tools_.root).read().find(step.target).has_value();
+        }
+        return inverse;
     }
     case StepKind::Fstab:
         inverse["existed"] = FstabFile(tools_.root).read().find(step.target).has_value();
@@ -207,12 +213,22 @@ void PlanRunner::reverse(const Json& inverse)
 {
     auto kind = inverse["kind"].get<std::string>();
     auto target = inverse["target"].get<std::string>();
+    auto unlist = [&] { editFstab(tools_.root, [&](const Fstab& fstab) { return fstab.withoutEntry(target); }, false); };
     if (kind == "swap") {
-        Swapfiles(tools_.root, *tools_.swap, tools_.config).remove(target, false);
+        Swapfiles swapfiles(tools_.root, *tools_.swap, tools_.config);
+        if (!inverse.value("existed", false)) {
+            swapfiles.remove(target, false);
+            return;
+        }
+        if (!inverse.value("listed", true))
+            unlist();
+        if (!inverse.value("active", true))
+            swapfiles.turnOff(target);
         return;
     }
     if (kind == "fstab") {
-        editFstab(tools_.root, [&](const Fstab& fstab) { return fstab.withoutEntry(target); }, false);
+        if (!inverse.value("existed", false))  // the step found it in place: not the plan's to remove
+            unlist();
         return;
     }
     auto& systemd = *tools_.systemd;
@@ -478,10 +494,8 @@ std::vector<std::string> PlanRunner::recover()
     std::string problems;
     const auto& inverses = record["undo"];
     for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
-        if (it->value("existed", false))
-            continue;  // the step found it in place: not the plan's to remove
         try {
-            reverse(*it);
+            reverse(*it);  // a step that found its file or line in place undoes only what it added
         } catch (const std::exception& error) {
             problems += std::string(problems.empty() ? "" : "; ") + "step " + (*it)["step"].dump() + ": " + error.what();
         }
@@ -499,13 +513,21 @@ std::vector<std::string> PlanRunner::recover()
 nlohmann::json PlanRunner::history(const HistoryQuery& query) const
 {
     // Newest first from `before`, reading only as many records as the page
-    // needs (all of them only when few are the asker's).
+    // needs, and never more than kMaxHistoryScan: a caller with few records
+    // of their own among many of others' pages on with `before`, rather
+    // than making remedyd read the whole history for them.
     Json page = Json::array();
     auto dir = historyDirectory(tools_.root, false);
     auto newest = lastId(dir.get());
     auto from = query.before == 0 ? newest : std::min(newest, query.before - 1);
-    for (auto id = from; id >= 1 && page.size() < query.limit; --id) {
-        auto record = readRecord(dir.get(), id);
+    std::size_t scanned = 0;
+    for (auto id = from; id >= 1 && page.size() < query.limit && scanned < kMaxHistoryScan; --id, ++scanned) {
+        Json record;
+        try {
+            record = readRecord(dir.get(), id);
+        } catch (const Error&) {
+            continue;  // removed meanwhile: a run that changed nothing leaves no record
+        }
         if (query.uid && record.value("uid", static_cast<uid_t>(-1)) != *query.uid)
             continue;
         Json steps = Json::array();

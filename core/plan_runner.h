@@ -43,6 +43,7 @@ struct PlanTools {
 // A page of history (PlanRunner::history).
 inline constexpr std::size_t kDefaultHistoryPage = 50;
 inline constexpr std::size_t kMaxHistoryPage = 1000;
+inline constexpr std::size_t kMaxHistoryScan = 1000;  // records one History call reads at most
 struct HistoryQuery {
     std::size_t limit = kDefaultHistoryPage;
     std::uint64_t before = 0;     // only records older than this id; 0: from the newest

@@ -506,4 +506,19 @@ Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progre
     return outcome;
 }
 
+bool Swapfiles::isActive(const std::string& path)
+{
+    auto place = locate(root_, path);
+    UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    return fd && activeArea(system_, fd.get()).has_value();
+}
+
+void Swapfiles::turnOff(const std::string& path)
+{
+    auto place = locate(root_, path);
+    UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (fd && activeArea(system_, fd.get()))
+        system_.swapOff(fd.get());
+}
+
 } // namespace remedy

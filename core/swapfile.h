@@ -36,6 +36,12 @@ public:
     Outcome remove(const std::string& path, bool dryRun);
     Outcome resize(const SwapfileRequest& request, const Progress& progress);
 
+    // Whether the file at `path` is an active swap area; false when there is none.
+    bool isActive(const std::string& path);
+    // Turns the swapfile at `path` off, if it is on; the file stays (a plan
+    // undoing its swapon of a file that was there before it).
+    void turnOff(const std::string& path);
+
 private:
     int root_;
     SwapSystem& system_;

@@ -30,12 +30,18 @@ void Requests::call(sdbus::Result<Results...>&& result, const std::string& sende
                 [reply](Attempt<Value> outcome) {
                     if (!outcome.value)
                         return reply->returnError(sdbus::Error(outcome.errorName, outcome.message));
-                    if constexpr (sizeof...(Results) == 0)
-                        reply->returnResults();
-                    else if constexpr (sizeof...(Results) == 1)
-                        reply->returnResults(std::move(*outcome.value));
-                    else  // several out arguments: the work returns a tuple
-                        std::apply([&](auto&&... values) { reply->returnResults(std::move(values)...); }, std::move(*outcome.value));
+                    // Serializing can fail (a string that is not UTF-8): that is
+                    // this call's error, never the end of the loop and of remedyd.
+                    try {
+                        if constexpr (sizeof...(Results) == 0)
+                            reply->returnResults();
+                        else if constexpr (sizeof...(Results) == 1)
+                            reply->returnResults(std::move(*outcome.value));
+                        else  // several out arguments: the work returns a tuple
+                            std::apply([&](auto&&... values) { reply->returnResults(std::move(values)...); }, std::move(*outcome.value));
+                    } catch (const sdbus::Error& error) {
+                        reply->returnError(sdbus::Error(errorName(ErrorKind::Failed), "cannot send the answer: " + error.getMessage()));
+                    }
                 });
         },
         [reply](const sdbus::Error& error) { reply->returnError(error); });

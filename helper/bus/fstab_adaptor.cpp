@@ -1,5 +1,7 @@
 #include "bus/fstab_adaptor.h"
 
+#include "core/utf8.h"
+
 #include "core/fstab_file.h"
 #include "core/trusted_path.h"
 #include "polkit/actions.h"
@@ -16,13 +18,23 @@ FstabAdaptor::~FstabAdaptor() { unregisterAdaptor(); }
 
 namespace {
 
-FstabAdaptor::Entries entriesOf(Fstab&& fstab)
+// An entry whose fields are not UTF-8 (a Latin-1 mount point: mount reads
+// bytes) cannot go into a D-Bus string; it is listed as not shown instead.
+constexpr std::size_t kMaxUnparsed = 64;  // bad lines listed at most: the reply stays small
+
+FstabAdaptor::Entries entriesOf(Fstab&& fstab, FstabAdaptor::Unparsed* unparsed)
 {
     auto parsed = std::move(fstab).takeEntries();
     FstabAdaptor::Entries entries;
     entries.reserve(parsed.size());
-    for (auto& e : parsed)
+    for (auto& e : parsed) {
+        if (!validUtf8(e.source) || !validUtf8(e.target) || !validUtf8(e.fstype) || !validUtf8(e.options)) {
+            if (unparsed && unparsed->size() < kMaxUnparsed)
+                unparsed->emplace_back(e.line, printableLine(describeEntry(e)), "not UTF-8: a D-Bus string cannot carry it");
+            continue;
+        }
         entries.emplace_back(std::move(e.source), std::move(e.target), std::move(e.fstype), std::move(e.options), e.freq, e.passno, e.line);
+    }
     return entries;
 }
 
@@ -34,7 +46,7 @@ void FstabAdaptor::GetEntries(sdbus::Result<Entries>&& result)
 {
     requests_.call(std::move(result), currentSender(getObject()), [&] {
         return Call<Entries>{{{}, {}, false, "read fstab"}, Lane::Read,
-                             [this](const Caller&) { return entriesOf(FstabFile(openRoot(root_.path).get()).read()); }};
+                             [this](const Caller&) { return entriesOf(FstabFile(openRoot(root_.path).get()).read(), nullptr); }};
     });
 }
 
@@ -45,8 +57,10 @@ void FstabAdaptor::GetEntriesEx(sdbus::Result<Entries, Unparsed>&& result)
                                                        auto fstab = FstabFile(openRoot(root_.path).get()).read();
                                                        Unparsed unparsed;
                                                        for (const auto& problem : fstab.problems())
-                                                           unparsed.emplace_back(problem.line, problem.text, problem.reason);
-                                                       return std::tuple(entriesOf(std::move(fstab)), std::move(unparsed));
+                                                           if (unparsed.size() < kMaxUnparsed)
+                                                               unparsed.emplace_back(problem.line, problem.text, problem.reason);
+                                                       auto entries = entriesOf(std::move(fstab), &unparsed);
+                                                       return std::tuple(std::move(entries), std::move(unparsed));
                                                    }};
     });
 }

@@ -121,6 +121,67 @@ TEST(ChangeSignals, ASwaponByHandChangesTheSwapProperties)
     fs::remove(file);
 }
 
+// Applies `plan` as root and cancels its job as soon as it exists; waits for
+// the end. Whether the Cancel landed (else the plan had finished: Cancel is
+// refused as too late), and the job's ErrorName.
+struct CancelOutcome {
+    bool landed = false;
+    std::string errorName;
+    std::string refusal;
+};
+
+CancelOutcome applyThenCancel(const std::string& plan)
+{
+    CancelOutcome outcome;
+    sd_bus* bus = nullptr;
+    EXPECT_GE(sd_bus_open_system(&bus), 0);
+    sd_bus_message* reply = nullptr;
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    int called = sd_bus_call_method(bus, "org.remedy.Remedy1", "/org/remedy/Remedy1", "org.remedy.Remedy1.Plan", "Apply", &error, &reply, "sa{sv}",
+                                    plan.c_str(), 0);
+    EXPECT_GE(called, 0) << (error.message ? error.message : "");
+    const char* path = nullptr;
+    if (called >= 0)
+        sd_bus_message_read(reply, "o", &path);
+    std::string job = path ? path : "";
+    sd_bus_message_unref(reply);
+    sd_bus_error_free(&error);
+    if (!job.empty()) {
+        outcome.landed = sd_bus_call_method(bus, "org.remedy.Remedy1", job.c_str(), "org.remedy.Remedy1.Job", "Cancel", &error, nullptr, "a{sv}", 0) >= 0;
+        outcome.refusal = error.message ? error.message : "";
+        sd_bus_error_free(&error);
+        int finished = 0;
+        for (int wait = 0; wait < 300 && !finished; ++wait) {
+            sd_bus_get_property_trivial(bus, "org.remedy.Remedy1", job.c_str(), "org.remedy.Remedy1.Job", "Finished", nullptr, 'b', &finished);
+            if (!finished)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        EXPECT_TRUE(finished) << job;
+        char* name = nullptr;
+        sd_bus_get_property_string(bus, "org.remedy.Remedy1", job.c_str(), "org.remedy.Remedy1.Job", "ErrorName", nullptr, &name);
+        outcome.errorName = name ? name : "";
+        free(name);
+    }
+    sd_bus_flush_close_unref(bus);
+    return outcome;
+}
+
+nlohmann::json newestRun() { return nlohmann::json::parse(remedyctlAs(Caller::Root, {"--json", "history", "-n", "1"}).out)["history"][0]; }
+
+std::string thirtyFstabLines()
+{
+    std::string lines;
+    for (int i = 0; i < 30; ++i)
+        lines += std::string(i ? ", " : "") + R"({"source": "tmpfs", "target": "/mnt/cancel/)" + std::to_string(i) + R"(", "type": "tmpfs"})";
+    return lines;
+}
+
+std::string readText(const fs::path& file)
+{
+    std::ifstream in(file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 // A plan of 30 fstab lines, applied as root and cancelled as soon as its job
 // exists: the lines it had added are gone, the record says so, and the job
 // ends with Error.Cancelled. A plan may also finish before the Cancel lands
@@ -128,68 +189,49 @@ TEST(ChangeSignals, ASwaponByHandChangesTheSwapProperties)
 // make sure one lands midway.
 TEST(Cancel, ACancelledPlanIsRolledBackAndSaysCancelled)
 {
-    std::string plan = R"({"version": 1, "fstab": [)";
-    for (int i = 0; i < 30; ++i)
-        plan += std::string(i ? ", " : "") + R"({"source": "tmpfs", "target": "/mnt/cancel/)" + std::to_string(i) + R"(", "type": "tmpfs"})";
-    plan += "]}";
-    auto fstab = root() / "etc/fstab";
-    auto contents = [&] {
-        std::ifstream in(fstab);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    };
-    const auto before = contents();
-    sd_bus* bus = nullptr;
-    ASSERT_GE(sd_bus_open_system(&bus), 0);
-    auto property = [&](const std::string& job, const char* name, char type, void* out) {
-        sd_bus_error error = SD_BUS_ERROR_NULL;
-        int got = sd_bus_get_property_trivial(bus, "org.remedy.Remedy1", job.c_str(), "org.remedy.Remedy1.Job", name, &error, type, out);
-        sd_bus_error_free(&error);
-        return got;
-    };
+    const std::string plan = R"({"version": 1, "fstab": [)" + thirtyFstabLines() + "]}";
+    const auto before = readText(root() / "etc/fstab");
     int cancelled = 0;
     for (int attempt = 0; attempt < 5 && cancelled == 0; ++attempt) {
-        sd_bus_message* reply = nullptr;
-        sd_bus_error error = SD_BUS_ERROR_NULL;
-        ASSERT_GE(sd_bus_call_method(bus, "org.remedy.Remedy1", "/org/remedy/Remedy1", "org.remedy.Remedy1.Plan", "Apply", &error, &reply, "sa{sv}",
-                                     plan.c_str(), 0),
-                  0)
-            << error.message;
-        const char* path = nullptr;
-        ASSERT_GE(sd_bus_message_read(reply, "o", &path), 0);
-        std::string job = path;
-        sd_bus_message_unref(reply);
-        int refused = sd_bus_call_method(bus, "org.remedy.Remedy1", job.c_str(), "org.remedy.Remedy1.Job", "Cancel", &error, nullptr, "a{sv}", 0);
-        std::string refusal = refused < 0 && error.message ? error.message : "";
-        sd_bus_error_free(&error);
-        int finished = 0;
-        for (int wait = 0; wait < 300 && !finished; ++wait) {
-            ASSERT_GE(property(job, "Finished", 'b', &finished), 0);
-            if (!finished)
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        ASSERT_TRUE(finished);
-        char* name = nullptr;
-        sd_bus_get_property_string(bus, "org.remedy.Remedy1", job.c_str(), "org.remedy.Remedy1.Job", "ErrorName", nullptr, &name);
-        std::string errorName = name ? name : "";
-        free(name);
-        if (refused >= 0) {
-            EXPECT_EQ(errorName, "org.remedy.Remedy1.Error.Cancelled");
-            EXPECT_EQ(contents(), before) << "a cancelled plan left lines behind";
-            auto newest = nlohmann::json::parse(remedyctlAs(Caller::Root, {"--json", "history", "-n", "1"}).out)["history"][0];
+        auto outcome = applyThenCancel(plan);
+        if (outcome.landed) {
+            EXPECT_EQ(outcome.errorName, "org.remedy.Remedy1.Error.Cancelled");
+            EXPECT_EQ(readText(root() / "etc/fstab"), before) << "a cancelled plan left lines behind";
+            auto newest = newestRun();
             EXPECT_EQ(newest["state"], "failed") << newest.dump();
             EXPECT_NE(newest["error"].get<std::string>().find("cancelled"), std::string::npos) << newest.dump();
             ++cancelled;
         } else {
-            // Too late: it had finished.
-            EXPECT_NE(refusal.find("finished already"), std::string::npos) << refusal;
-            EXPECT_EQ(errorName, "");
-            auto newest = nlohmann::json::parse(remedyctlAs(Caller::Root, {"--json", "history", "-n", "1"}).out)["history"][0];
-            ASSERT_EQ(remedyctlAs(Caller::Root, {"undo", newest["id"].dump()}).exitCode, 0);
+            EXPECT_NE(outcome.refusal.find("finished already"), std::string::npos) << outcome.refusal;
+            EXPECT_EQ(outcome.errorName, "");
+            ASSERT_EQ(remedyctlAs(Caller::Root, {"undo", newestRun()["id"].dump()}).exitCode, 0);
         }
     }
-    sd_bus_flush_close_unref(bus);
     EXPECT_EQ(cancelled, 1) << "no Cancel landed while the plan ran";
-    EXPECT_EQ(contents(), before);
+    EXPECT_EQ(readText(root() / "etc/fstab"), before);
+}
+
+// A swapfile the administrator had made and turned off, still listed: a plan
+// whose first step turns it on, cancelled (or, if it finished first,
+// undone), leaves it as it was: there, off, listed. Before, the rollback
+// removed the file and its line.
+TEST(Cancel, ARolledBackPlanKeepsTheSwapfileItFoundAndTurnsItOffAgain)
+{
+    const std::string path = "/mnt/ext4/cancel-kept";
+    const auto file = root() / path.substr(1);
+    ASSERT_EQ(remedyctlAs(Caller::Root, {"swap", "create", path, "--size", "64M"}).exitCode, 0);
+    ASSERT_EQ(run({"swapoff", file.string()}).exitCode, 0);
+    const auto before = readText(root() / "etc/fstab");
+    ASSERT_NE(before.find(path), std::string::npos);
+    auto outcome = applyThenCancel(R"({"version": 1, "swap": {"path": ")" + path + R"(", "size": "64M"}, "fstab": [)" + thirtyFstabLines() + "]}");
+    if (!outcome.landed) {
+        ASSERT_EQ(remedyctlAs(Caller::Root, {"undo", newestRun()["id"].dump()}).exitCode, 0);
+    }
+    EXPECT_TRUE(fs::exists(file)) << "the administrator's swapfile was deleted";
+    EXPECT_EQ(readText("/proc/swaps").find(file.string()), std::string::npos) << "left on";
+    EXPECT_EQ(readText(root() / "etc/fstab"), before) << "its line, or the plan's, changed";
+    ASSERT_EQ(run({"swapon", file.string()}).exitCode, 0);
+    EXPECT_EQ(remedyctlAs(Caller::Root, {"swap", "remove", path}).exitCode, 0);
 }
 
 // Only what undoes itself may be cancelled; anyone else's job not at all.
@@ -208,6 +250,31 @@ TEST(Cancel, AJobThatCannotStopSafelySaysSoAndAStrangerIsDenied)
     EXPECT_NE(stranger.exitCode, 0);
     // org.freedesktop.DBus.Error.AccessDenied, which busctl prints as its errno.
     EXPECT_NE(stranger.err.find("Access denied"), std::string::npos) << stranger.err;
+}
+
+// A Latin-1 byte in an fstab entry (mount reads bytes; D-Bus strings are
+// UTF-8): anyone's GetEntries is answered without it, GetEntriesEx says
+// why, and remedyd stays up. Before, the reply could not be serialized and
+// remedyd ended.
+TEST(FstabReading, AnEntryThatIsNotUtf8IsLeftOutNotFatal)
+{
+    const auto fstab = root() / "etc/fstab";
+    const auto before = readText(fstab);
+    std::ofstream(fstab) << before << "/dev/sdz1 /mnt/caf\xe9 ext4 defaults 0 2\n";
+    activate();
+    auto pid = busctl("root", {"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s",
+                               kBusName});
+    auto entries = busctl(userName(Caller::Outsider), {"call", kBusName, kPath, "org.remedy.Remedy1.Fstab", "GetEntries"});
+    EXPECT_EQ(entries.exitCode, 0) << entries.err;
+    EXPECT_EQ(entries.out.find("/dev/sdz1"), std::string::npos) << entries.out;
+    auto ex = busctl(userName(Caller::Outsider), {"call", kBusName, kPath, "org.remedy.Remedy1.Fstab", "GetEntriesEx"});
+    EXPECT_EQ(ex.exitCode, 0) << ex.err;
+    EXPECT_NE(ex.out.find("caf\\\\xe9"), std::string::npos) << ex.out;
+    EXPECT_NE(ex.out.find("not UTF-8"), std::string::npos) << ex.out;
+    auto after = busctl("root", {"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s",
+                                 kBusName});
+    EXPECT_EQ(after.out, pid.out) << "remedyd ended";
+    std::ofstream(fstab, std::ios::trunc) << before;
 }
 
 } // namespace

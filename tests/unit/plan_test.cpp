@@ -464,6 +464,24 @@ TEST_F(PlanOnDisk, HistoryIsPagedNewestFirstAndFilteredByCaller)
     EXPECT_EQ(apply(fstabPlan("/mnt/h8"))["history_id"], 8);
 }
 
+// A caller with one record among 1,005 of another's: one History call reads
+// at most kMaxHistoryScan records (not the whole history for them); the
+// caller pages further back with `before`.
+TEST_F(PlanOnDisk, HistoryReadsABoundedWindowPerCall)
+{
+    fs::create_directories(root_ / "var/lib/remedy/history");
+    for (int id = 1; id <= 1006; ++id)
+        write("var/lib/remedy/history/" + std::to_string(id) + ".json",
+              nlohmann::json{{"id", id}, {"time", "2026-11-30T00:00:00Z"}, {"uid", id == 1 ? 1001 : 2000}, {"state", "applied"},
+                             {"steps", nlohmann::json::array()}, {"undone", nullptr}}
+                  .dump());
+    EXPECT_TRUE(runner().history({50, 0, 1001}).empty()) << "read beyond its window";
+    auto older = runner().history({50, 7, 1001});
+    ASSERT_EQ(older.size(), 1U);
+    EXPECT_EQ(older[0]["id"], 1);
+    EXPECT_EQ(runner().history({50}).size(), 50U);
+}
+
 TEST_F(PlanOnDisk, AnEarlierPlanIsUndoneOnlyAfterTheLaterOnes)
 {
     apply(kPlan);
