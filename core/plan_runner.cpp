@@ -332,11 +332,13 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
         record["undo"].push_back(inverse);
         record["undo"].back()["pending"] = true;
         saveRecord(tools_.root, record);
+        bool began = false;  // whether this step ran at all (a cancel lands before it)
         try {
             // Inside the try: a progress report that throws (the job was
             // cancelled) rolls back the steps before, like a failed step.
             if (progress && i > 0)
                 progress(static_cast<double>(i) / static_cast<double>(plan.steps.size()));
+            began = true;
             auto result = runStep(plan, step, false);
             report["steps"][i]["status"] = result.changed ? "changed" : "unchanged";
             report["steps"][i]["actions"] = result.actions;
@@ -348,7 +350,7 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
             // What the failed step itself wrote before it failed goes too
             // (a swap or fstab step undoes its own half: it is one transaction).
             try {
-                if (inverse.contains("files"))
+                if (began && inverse.contains("files"))
                     reverse(inverse);
             } catch (const std::exception& undoError) {
                 report["steps"][i]["error"] = std::string(error.what()) + "; putting its files back failed: " + undoError.what();
