@@ -277,4 +277,34 @@ TEST(FstabReading, AnEntryThatIsNotUtf8IsLeftOutNotFatal)
     std::ofstream(fstab, std::ios::trunc) << before;
 }
 
+// History's paging options are bounded, and no page shows an outsider
+// anyone else's runs, however far back it reaches.
+TEST(HistoryPaging, LimitsAreBoundedAndAnOutsiderSeesNoOnesRuns)
+{
+    auto history = [](const std::string& user, std::vector<std::string> options) {
+        std::vector<std::string> args = {"call", kBusName, kPath, "org.remedy.Remedy1.Plan", "History", "a{sv}"};
+        args.insert(args.end(), options.begin(), options.end());
+        return busctl(user, args);
+    };
+    for (const auto& limit : {"0", "1001"}) {
+        auto refused = history(userName(Caller::Outsider), {"1", "limit", "u", limit});
+        EXPECT_NE(refused.exitCode, 0) << limit;
+        EXPECT_NE(refused.err.find("limit must be 1 to 1000"), std::string::npos) << refused.err;
+    }
+    auto plan = root() / "srv/paging-plan.json";
+    std::ofstream(plan) << R"({"version": 1, "fstab": [{"source": "tmpfs", "target": "/mnt/paging", "type": "tmpfs"}]})";
+    ASSERT_EQ(remedyctlAs(Caller::Root, {"apply", plan.string()}).exitCode, 0);
+    fs::remove(plan);
+    auto mine = history("root", {"1", "limit", "u", "1"});
+    EXPECT_NE(mine.out.find("/mnt/paging"), std::string::npos) << mine.out;
+    for (const auto& before : {"0", "18446744073709551615"}) {
+        auto seen = history(userName(Caller::Outsider), {"2", "limit", "u", "1000", "before", "t", before});
+        EXPECT_EQ(seen.exitCode, 0) << seen.err;
+        EXPECT_EQ(seen.out, "s \"[]\"\n") << before;
+    }
+    ASSERT_EQ(remedyctlAs(Caller::Root, {"undo", nlohmann::json::parse(remedyctlAs(Caller::Root, {"--json", "history", "-n", "1"}).out)["history"][0]["id"].dump()})
+                  .exitCode,
+              0);
+}
+
 } // namespace
