@@ -2,8 +2,9 @@
 
 #include "atomic_file.h"
 #include "error.h"
-#include "fstab_file.h"
+#include "swapfile.h"
 #include "unique_fd.h"
+#include "unit_state.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,7 +12,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <ctime>
+#include <functional>
 
 namespace remedy {
 namespace {
@@ -33,75 +38,82 @@ UniqueFd pendingDirectory(int root, bool create)
     return dir;
 }
 
-// A swapfile a create was making: off, gone (and its temporary), and its
-// fstab line gone. What was there before a create began is never touched:
-// the create refuses a path that exists, and finishes one that is a swapfile
-// without recording anything pending.
-void rollBackSwapCreate(int root, SwapSystem& swap, const std::string& path)
-{
-    auto slash = path.rfind('/');
-    auto directory = path.substr(0, slash);
-    auto name = path.substr(slash + 1);
-    UniqueFd parent(openat(root, directory == "" ? "." : directory.substr(1).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (parent) {
-        UniqueFd file(openat(parent.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-        if (file) {
-            try {
-                swap.swapOff(file.get());
-            } catch (const std::exception&) {
-                // Not on: nothing to turn off.
-            }
-            unlinkat(parent.get(), name.c_str(), 0);
-        }
-        unlinkat(parent.get(), ("." + name + ".remedy-new").c_str(), 0);
-    }
-    editFstab(root, [&](const Fstab& fstab) { return fstab.find(path) ? fstab.withoutEntry(path) : std::nullopt; }, false);
-    FstabFile(root).removeLeftovers();
-}
-
 } // namespace
 
-PendingChange::PendingChange(int root, std::string key, const nlohmann::json& record) : root_(root), key_(std::move(key))
+PendingChange::PendingChange(int root, const nlohmann::json& record)
+    : root_(root),
+      name_(record.at("operation").get<std::string>() + "-" + std::to_string(std::hash<std::string>{}(record.at("target").get<std::string>())) +
+            ".json")
 {
     auto dir = pendingDirectory(root, true);
-    replaceFileAt(dir.get(), key_ + ".json", record.dump(), 0600);
+    auto stamped = record;
+    timespec now {};
+    clock_gettime(CLOCK_REALTIME, &now);
+    stamped["started_ns"] = static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+    replaceFileAt(dir.get(), name_, stamped.dump(), 0600);
 }
 
 PendingChange::~PendingChange()
 {
     if (auto dir = pendingDirectory(root_, false)) {
-        unlinkat(dir.get(), (key_ + ".json").c_str(), 0);
+        unlinkat(dir.get(), name_.c_str(), 0);
         fsync(dir.get());
     }
 }
 
-std::vector<std::string> recoverPending(int root, SwapSystem& swap)
+std::vector<RecoveredChange> recoverPending(int root, SwapSystem& swap, ServiceManager* manager, const Config& config)
 {
-    std::vector<std::string> recovered;
+    std::vector<RecoveredChange> recovered;
     auto dir = pendingDirectory(root, false);
     if (!dir)
         return recovered;
-    std::vector<std::string> names;
+    std::vector<std::pair<nlohmann::json, std::string>> records;
     if (DIR* listing = fdopendir(dup(dir.get()))) {
-        while (auto* entry = readdir(listing))
-            if (entry->d_name[0] != '.')
-                names.emplace_back(entry->d_name);
+        while (auto* entry = readdir(listing)) {
+            std::string name = entry->d_name;
+            if (name[0] != '.')
+                records.emplace_back(nullptr, name);
+            else if (name.find(".remedy-") != std::string::npos)
+                unlinkat(dir.get(), name.c_str(), 0);  // a record a killed remedyd was writing: its change had not begun
+        }
         closedir(listing);
     }
-    for (const auto& name : names) {
-        std::string line;
+    for (auto& [record, name] : records) {
         try {
-            auto record = nlohmann::json::parse(readFileAt(dir.get(), name));
-            auto operation = record.at("operation").get<std::string>();
-            auto target = record.at("target").get<std::string>();
-            if (operation == "swap-create")
-                rollBackSwapCreate(root, swap, target);
-            line = operation + " " + target + ": cut short by a stop of remedyd, rolled back";
-        } catch (const std::exception& error) {
-            line = name + ": cannot roll back (" + error.what() + "); left as it was";
+            record = nlohmann::json::parse(readFileAt(dir.get(), name), nullptr, false);
+        } catch (const std::exception&) {
+            record = nlohmann::json(nlohmann::json::value_t::discarded);  // not a regular file
         }
+    }
+    // The newest first: a change made within another (a plan's step, a
+    // service's health check within its removal) is undone before it.
+    auto started = [](const nlohmann::json& record) { return record.is_object() ? record.value("started_ns", std::int64_t(0)) : 0; };
+    std::sort(records.begin(), records.end(), [&](const auto& a, const auto& b) { return started(a.first) > started(b.first); });
+    for (const auto& [record, name] : records) {
+        RecoveredChange change;
+        change.record = record;
+        try {
+            if (record.is_discarded())
+                throw Error(ErrorKind::Failed, name + " is not JSON");
+            auto operation = change.record.at("operation").get<std::string>();
+            if (operation.rfind("swap-", 0) == 0) {
+                change.outcome = Swapfiles(root, swap, config).recover(change.record);
+            } else if (operation == "unit-change") {
+                if (!manager)
+                    continue;
+                restoreUnits(root, *manager, change.record.at("before"));
+                change.outcome = "rolled back: its files and units as they were before";
+            } else {
+                throw Error(ErrorKind::Failed, "unknown operation " + operation);
+            }
+        } catch (const std::exception& error) {
+            change.outcome = std::string("could not be recovered (") + error.what() + "); tried again at the next start";
+            recovered.push_back(std::move(change));
+            continue;
+        }
+        change.done = true;
         unlinkat(dir.get(), name.c_str(), 0);
-        recovered.push_back(line);
+        recovered.push_back(std::move(change));
     }
     fsync(dir.get());
     return recovered;

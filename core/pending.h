@@ -1,10 +1,13 @@
 #pragma once
 // The write-ahead record of a single change (a plan keeps its own in its
-// history record): <root>/var/lib/remedy/pending/<key>.json is on disk,
-// fsync'd, before the change touches anything, and goes when the change
-// has ended, done or undone. One left behind is a change a killed remedyd
-// cut short; remedyd rolls it back when it next starts (recoverPending).
+// history record): <root>/var/lib/remedy/pending/<operation>-<hash>.json
+// is on disk, fsync'd, before the change touches anything, and goes when
+// the change has ended, done or undone. One left behind is a change a
+// killed remedyd cut short; when remedyd next starts, recoverPending puts
+// the system back as it was before (or finishes a change that had passed
+// the point of no return: a resize that had emptied the old file).
 
+#include "config.h"
 #include "service_manager.h"
 #include "swap_system.h"
 
@@ -17,19 +20,27 @@ namespace remedy {
 
 class PendingChange {
 public:
-    // record: {"operation", "target", ...}; key names it among the others.
-    PendingChange(int root, std::string key, const nlohmann::json& record);
+    // record: {"operation", "target", "uid", ...what recovering it needs}.
+    PendingChange(int root, const nlohmann::json& record);
     ~PendingChange();
     PendingChange(const PendingChange&) = delete;
     PendingChange& operator=(const PendingChange&) = delete;
 
 private:
     int root_;
-    std::string key_;
+    std::string name_;
 };
 
-// Rolls back every change left pending, forgets it, and says what it did,
-// one line each.
-std::vector<std::string> recoverPending(int root, SwapSystem& swap);
+struct RecoveredChange {
+    nlohmann::json record;  // as PendingChange wrote it (null when unreadable)
+    std::string outcome;    // what recovery did, a sentence
+    bool done = false;      // recovered and forgotten; false: left for the next start
+};
+
+// Recovers every change left pending, innermost first (a plan's step's own
+// record before the plan's), and forgets each it could recover; one that
+// failed stays for the next start. `manager` may be null (no systemd):
+// then a change to units stays pending.
+std::vector<RecoveredChange> recoverPending(int root, SwapSystem& swap, ServiceManager* manager, const Config& config);
 
 } // namespace remedy

@@ -9,6 +9,7 @@
 #include "swapfile.h"
 #include "trusted_path.h"
 #include "unit_files.h"
+#include "unit_state.h"
 #include "units.h"
 
 #include <fcntl.h>
@@ -28,43 +29,6 @@ using Json = nlohmann::json;
 constexpr const char* kHistoryDir = "/var/lib/remedy/history";
 
 std::string baseName(const std::string& unit) { return unit.substr(0, unit.rfind('.')); }
-
-std::pair<std::string, std::string> split(const std::string& path)
-{
-    auto slash = path.rfind('/');
-    return {path.substr(0, slash), path.substr(slash + 1)};
-}
-
-std::optional<std::string> readAt(int root, const std::string& path)
-{
-    auto [dir, name] = split(path);
-    return ManagedDirectory(root, dir).read(name);
-}
-
-// Puts a file back as it was: its content, or no file (and no drop-in
-// directory left empty by that: those are remedy's; /etc/logrotate.d is not).
-void restoreAt(int root, const std::string& path, const Json& content)
-{
-    auto [dir, name] = split(path);
-    ManagedDirectory directory(root, dir);
-    directory.removeLeftovers(name);
-    auto now = directory.read(name);
-    if (content.is_null() ? !now : (now && *now == content.get<std::string>()))
-        return;  // as it was: not even its mtime moves
-    if (content.is_null()) {
-        directory.remove(name, true);
-        if (dir.rfind("/etc/systemd/system.control/", 0) == 0)
-            directory.removeIfEmpty(root);
-    } else {
-        directory.write(name, content.get<std::string>(), true);
-    }
-}
-
-Json fileState(int root, const std::string& path)
-{
-    auto content = readAt(root, path);
-    return {{"path", path}, {"content", content ? Json(*content) : Json(nullptr)}};
-}
 
 std::string isoNow()
 {
@@ -197,15 +161,7 @@ Json PlanRunner::inverseOf(const PlanStep& step) const
         units = {"remedy-metrics.timer"};
         break;
     }
-    inverse["files"] = Json::array();
-    for (const auto& path : files)
-        inverse["files"].push_back(fileState(tools_.root, path));
-    inverse["units"] = Json::array();
-    for (const auto& unit : units) {
-        auto state = tools_.systemd->state(unit);
-        inverse["units"].push_back(
-            {{"name", unit}, {"active", state.activeState == "active"}, {"enabled", state.unitFileState == "enabled"}});
-    }
+    inverse.update(captureUnits(tools_.root, *tools_.systemd, files, units));
     return inverse;
 }
 
@@ -231,19 +187,7 @@ void PlanRunner::reverse(const Json& inverse)
             unlist();
         return;
     }
-    auto& systemd = *tools_.systemd;
-    for (const auto& unit : inverse["units"]) {
-        if (!unit["active"].get<bool>())
-            systemd.stop(unit["name"]);
-        if (!unit["enabled"].get<bool>())
-            systemd.disable({unit["name"]});
-    }
-    for (const auto& file : inverse["files"])
-        restoreAt(tools_.root, file["path"], file["content"]);
-    systemd.reload();
-    for (const auto& unit : inverse["units"])
-        if (unit["active"].get<bool>())
-            systemd.restart(unit["name"]);
+    restoreUnits(tools_.root, *tools_.systemd, inverse);
 }
 
 void PlanRunner::requireManaged(const std::string& unit, bool plannedHere) const
@@ -426,8 +370,8 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
     auto record = loadRecord(tools_.root, id);
     auto state = record.value("state", "applied");
     if (state != "applied" && !record["undone"].is_null())
-        throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(id) + " " + (state == "failed" ? "failed" : "was interrupted") +
-                                                    " and was rolled back at " + record["undone"].get<std::string>() + "; there is nothing to undo");
+        throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(id) + " " +  (state == "failed" ? "failed and was rolled back" : "was interrupted and recovered") +
+                                                    " at " + record["undone"].get<std::string>() + "; there is nothing to undo");
     if (!record["undone"].is_null())
         throw Error(ErrorKind::InvalidArgument, "plan " + std::to_string(id) + " was undone already, at " + record["undone"].get<std::string>());
     // Only the records after this one are read: undoing the newest costs
@@ -510,6 +454,28 @@ std::vector<std::string> PlanRunner::recover()
                       (problems.empty() ? std::string() : " (not all of it: " + problems + ")");
     saveRecord(tools_.root, record);
     return {"plan " + std::to_string(newest) + ": " + record["error"].get<std::string>()};
+}
+
+void PlanRunner::recordRecovered(const nlohmann::json& pending, const std::string& outcome)
+{
+    auto operation = pending.at("operation").get<std::string>();
+    auto target = pending.at("target").get<std::string>();
+    bool finished = outcome.rfind("finished", 0) == 0;
+    auto id = lastId(historyDirectory(tools_.root, false).get()) + 1;
+    Json step = {{"step", 1},   {"kind", operation},       {"target", target},  {"action", ""},
+                 {"status", finished ? "finished" : "undone"}, {"actions", {outcome}}, {"error", nullptr}};
+    saveRecord(tools_.root, {{"id", id},
+                             {"time", isoNow()},
+                             {"uid", pending.value("uid", 0)},
+                             {"actions", Json::array()},
+                             {"state", "interrupted"},
+                             {"steps", {step}},
+                             {"undo", Json::array()},
+                             {"undone", isoNow()},
+                             {"error", "remedyd stopped during " + operation + " " + target + "; when it started again this was " + outcome},
+                             {"after", Json::array()},
+                             {"fstab_lines", Json::array()},
+                             {"swapfiles", Json::array()}});
 }
 
 nlohmann::json PlanRunner::history(const HistoryQuery& query) const

@@ -70,6 +70,11 @@ public:
     // remedyd starts, before it serves anyone.
     std::vector<std::string> recover();
 
+    // Puts on record a single change (pending.h) that a killed remedyd cut
+    // short and recoverPending ended, as an "interrupted" run of one step
+    // (kind: its operation), so `remedyctl history` shows it with the plans.
+    void recordRecovered(const nlohmann::json& pending, const std::string& outcome);
+
     // [{"id", "time", "uid", "state": "applied"|"failed"|"interrupted",
     // "steps": [{kind, target, status}], "undone", "error"}], oldest first:
     // the newest `limit` records before `before` (0: the newest), of `uid`

@@ -213,6 +213,19 @@ void checkSpace(const Filesystem& fs, std::uint64_t need, std::uint64_t keep, co
 // The temporary a create builds under; a remedyd killed while building
 // leaves it behind.
 std::string temporaryName(const std::string& name) { return "." + name + ".remedy-new"; }
+// Where a resize keeps swap going while it rebuilds the file.
+std::string standInName(const std::string& name) { return "." + name + ".remedy-resize"; }
+
+// Off, if it is on, and deleted, if it is there.
+void discard(SwapSystem& system, int parent, const std::string& name)
+{
+    UniqueFd fd(openat(parent, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd)
+        return;
+    if (activeArea(system, fd.get()))
+        system.swapOff(fd.get());
+    unlinkat(parent, name.c_str(), 0);
+}
 
 // The bytes a stale temporary beside `name` holds, or nothing when there is
 // none: space a create gets back, so they must not count against it.
@@ -320,8 +333,7 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
     int parent = place.parent.get();
     // On disk before anything is: a remedyd killed from here on leaves it,
     // and the next remedyd rolls this create back (pending.h).
-    PendingChange pending(root_, "swap-create-" + std::to_string(std::hash<std::string>{}(request.path)),
-                          {{"operation", "swap-create"}, {"target", request.path}});
+    PendingChange pending(root_, {{"operation", "swap-create"}, {"target", request.path}, {"uid", caller_}});
     unlinkat(parent, building.c_str(), 0);
     // Declared before the transaction, so its undo steps still have the file open.
     UniqueFd fd(openat(parent, building.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
@@ -398,12 +410,20 @@ Outcome Swapfiles::remove(const std::string& path, bool dryRun)
     if (dryRun)
         return outcome;
 
+    std::optional<int> priority;
+    if (active && active->priority >= 0)
+        priority = active->priority;
+    // Until the file is deleted, a remedyd killed here is rolled back: the
+    // file on again if it was, its line listed again if it was (recover).
+    PendingChange pending(root_, {{"operation", "swap-remove"},
+                                  {"target", path},
+                                  {"uid", caller_},
+                                  {"active", active.has_value()},
+                                  {"priority", priority ? nlohmann::json(*priority) : nlohmann::json()},
+                                  {"fstab_line", fstabText ? nlohmann::json(formatEntry(*fstab.find(path))) : nlohmann::json()}});
     Transaction transaction;
     if (active) {
         system_.swapOff(fd.get());
-        std::optional<int> priority;
-        if (active->priority >= 0)
-            priority = active->priority;
         transaction.onUndo([this, raw = fd.get(), priority] { system_.swapOn(raw, priority); });
     }
     if (fstabText) {
@@ -454,7 +474,7 @@ Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progre
     // load: at no moment is there less swap than before (when growing).
     // The kernel refuses to rename an active swapfile, so the old file is
     // resized in place rather than replaced.
-    const std::string standIn = "." + place.name + ".remedy-resize";
+    const std::string standIn = standInName(place.name);
     outcome.changed = true;
     outcome.actions = {"create a stand-in swapfile of " + sizeText(size) + " beside it and turn it on",
                        active ? "turn " + request.path + " off (the stand-in carries the load)" : "keep " + request.path + " off",
@@ -465,6 +485,15 @@ Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progre
         return outcome;
 
     int parent = place.parent.get();
+    // Until the old file is emptied a remedyd killed here is rolled back;
+    // after, the resize is finished (recover): the old content is gone.
+    PendingChange pending(root_, {{"operation", "swap-resize"},
+                                  {"target", request.path},
+                                  {"uid", caller_},
+                                  {"old_size", old},
+                                  {"size", size},
+                                  {"active", active.has_value()},
+                                  {"priority", priority ? nlohmann::json(*priority) : nlohmann::json()}});
     {
         UniqueFd temporary(openat(parent, standIn.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         Transaction transaction;
@@ -519,6 +548,75 @@ void Swapfiles::turnOff(const std::string& path)
     UniqueFd fd(openat(place.parent.get(), place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (fd && activeArea(system_, fd.get()))
         system_.swapOff(fd.get());
+}
+
+std::string Swapfiles::recover(const nlohmann::json& record)
+{
+    auto operation = record.at("operation").get<std::string>();
+    auto path = record.at("target").get<std::string>();
+    auto place = locate(root_, path);
+    int parent = place.parent.get();
+    std::optional<int> priority;
+    if (record.contains("priority") && !record["priority"].is_null())
+        priority = record["priority"].get<int>();
+    bool active = record.value("active", false);
+    auto unlist = [&] { editFstab(root_, [&](const Fstab& fstab) { return fstab.find(path) ? fstab.withoutEntry(path) : std::nullopt; }, false); };
+
+    if (operation == "swap-create") {
+        // What was there before a create began is never touched: the create
+        // refuses a path that exists, and records nothing for one it finishes.
+        discard(system_, parent, place.name);
+        unlinkat(parent, temporaryName(place.name).c_str(), 0);
+        unlist();
+        FstabFile(root_).removeLeftovers();
+        return "rolled back: " + path + " is gone, and so is its /etc/fstab line";
+    }
+
+    UniqueFd fd(openat(parent, place.name.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (operation == "swap-remove") {
+        if (!fd) {
+            unlist();
+            return "finished: " + path + " was already deleted, so its /etc/fstab line went too";
+        }
+        if (active && !activeArea(system_, fd.get()))
+            system_.swapOn(fd.get(), priority);
+        const auto& line = record.at("fstab_line");
+        if (!line.is_null())
+            editFstab(root_, [&](const Fstab& fstab) -> std::optional<std::string> {
+                if (fstab.find(path))
+                    return std::nullopt;
+                return fstab.withEntry(*Fstab::parse(line.get<std::string>() + "\n").find(path));
+            }, false);
+        return "rolled back: " + path + " is kept" + (active ? ", on" : "") + (line.is_null() ? "" : ", listed in /etc/fstab");
+    }
+
+    if (operation != "swap-resize")
+        throw Error(ErrorKind::Failed, "unknown operation " + operation);
+    if (!fd)
+        failed("cannot open " + path);
+    auto oldSize = record.at("old_size").get<std::uint64_t>();
+    auto size = record.at("size").get<std::uint64_t>();
+    struct stat st {};
+    fstat(fd.get(), &st);
+    bool whole = !whyNotSwapfile(fd.get());
+    std::string outcome;
+    if (whole && static_cast<std::uint64_t>(st.st_size) == oldSize) {
+        outcome = "rolled back: " + path + " keeps its old size of " + sizeText(oldSize);
+    } else {
+        // The old content was emptied: the only way on is the new size.
+        if (!whole || static_cast<std::uint64_t>(st.st_size) != size) {
+            if (activeArea(system_, fd.get()))
+                system_.swapOff(fd.get());
+            if (ftruncate(fd.get(), 0) != 0)
+                failed("cannot resize " + path);
+            buildSwapfile(system_, fd.get(), checkFilesystem(parent, path), size, {});
+        }
+        outcome = "finished: " + path + " was already emptied, so it was rebuilt at its new size of " + sizeText(size);
+    }
+    if (active && !activeArea(system_, fd.get()))
+        system_.swapOn(fd.get(), priority);
+    discard(system_, parent, standInName(place.name));
+    return outcome;
 }
 
 } // namespace remedy

@@ -9,6 +9,10 @@
 #include "outcome.h"
 #include "swap_system.h"
 
+#include <nlohmann/json.hpp>
+
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,8 +33,12 @@ struct SwapfileRequest {
 class Swapfiles {
 public:
     // root: the helper's root directory (tests use a scratch folder);
-    // config: the administrator's limits (loadConfig()).
-    Swapfiles(int root, SwapSystem& system, Config config = {}) : root_(root), system_(system), config_(std::move(config)) {}
+    // config: the administrator's limits (loadConfig()); caller: whose
+    // change it is, for the write-ahead record (pending.h).
+    Swapfiles(int root, SwapSystem& system, Config config = {}, uid_t caller = 0)
+        : root_(root), system_(system), config_(std::move(config)), caller_(caller)
+    {
+    }
 
     Outcome create(const SwapfileRequest& request, const Progress& progress);
     Outcome remove(const std::string& path, bool dryRun);
@@ -42,10 +50,16 @@ public:
     // undoing its swapon of a file that was there before it).
     void turnOff(const std::string& path);
 
+    // Recovers a create, resize or remove a killed remedyd cut short, from
+    // its write-ahead record: back as before, or a resize that had emptied
+    // the old file finished. Says which, a sentence.
+    std::string recover(const nlohmann::json& record);
+
 private:
     int root_;
     SwapSystem& system_;
     Config config_;
+    uid_t caller_;
 };
 
 } // namespace remedy

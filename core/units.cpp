@@ -1,5 +1,7 @@
 #include "units.h"
 
+#include "unit_state.h"
+
 #include "error.h"
 #include "unit_files.h"
 #include "unit_name.h"
@@ -68,9 +70,18 @@ struct Units::File {
 };
 
 Units::Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle,
-             const AccountDirectory& accounts, Config config)
-    : root_(root), manager_(manager), probePath_(std::move(probePath)), settle_(settle), accounts_(accounts), config_(std::move(config))
+             const AccountDirectory& accounts, Config config, uid_t caller)
+    : root_(root), manager_(manager), probePath_(std::move(probePath)), settle_(settle), accounts_(accounts), config_(std::move(config)),
+      caller_(caller)
 {
+}
+
+PendingChange Units::remember(const std::string& target, const std::vector<std::string>& files, const std::vector<std::string>& units)
+{
+    return PendingChange(root_, {{"operation", "unit-change"},
+                                 {"target", target},
+                                 {"uid", caller_},
+                                 {"before", captureUnits(root_, manager_, files, units)}});
 }
 
 Outcome Units::installService(const ServiceSpec& spec, bool force, bool dryRun)
@@ -162,6 +173,14 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
     if (dryRun)
         return outcome;
 
+    std::vector<std::string> paths;
+    std::vector<std::string> touched = {name};
+    for (const auto& file : files) {
+        paths.push_back(file.path());
+        if (file.dir.path() == kUnitDir && file.name != name)
+            touched.push_back(file.name);
+    }
+    auto pending = remember(name, paths, touched);
     auto restore = [&] {
         for (const auto& file : files) {
             if (file.before)
@@ -247,6 +266,7 @@ Outcome Units::installTimer(const std::string& name, std::string service, std::s
     outcome.actions.push_back("enable and start " + name + ".timer");
     if (dryRun)
         return outcome;
+    auto pending = remember(name + ".timer", {files[0].path(), files[1].path()}, {name + ".timer"});
     for (const auto& file : files)
         file.dir.write(file.name, *file.wanted, false);
     manager_.reload();
@@ -276,6 +296,7 @@ Outcome Units::removeHealthcheck(const std::string& unit, bool dryRun)
     outcome.actions.push_back("reload systemd");
     if (dryRun)
         return outcome;
+    auto pending = remember(name + ".timer", {units.path() + "/" + name + ".timer", units.path() + "/" + name + ".service"}, {name + ".timer"});
     manager_.stop(name + ".timer");
     manager_.disable({name + ".timer"});
     for (const auto& file : {name + ".timer", name + ".service"})
@@ -321,6 +342,17 @@ Outcome Units::remove(const std::string& name, bool force, bool dryRun)
     if (dryRun)
         return outcome;
 
+    auto check = healthcheckName(name);
+    std::vector<std::string> paths = {units.path() + "/" + name, units.path() + "/" + timer, logrotate.path() + "/" + logRotationName(name),
+                                      units.path() + "/" + check + ".service", units.path() + "/" + check + ".timer"};
+    for (const auto& file : limits)
+        paths.push_back(dropIns.path() + "/" + file);
+    std::vector<std::string> touched = {name};
+    if (health.changed)
+        touched.push_back(check + ".timer");
+    if (hasTimer)
+        touched.push_back(timer);
+    auto pending = remember(name, paths, touched);
     if (health.changed)
         removeHealthcheck(name, false);
     if (hasTimer) {

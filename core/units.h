@@ -9,12 +9,15 @@
 #include "config.h"
 #include "healthcheck.h"
 #include "outcome.h"
+#include "pending.h"
 #include "service_manager.h"
 #include "service_spec.h"
 
 #include <chrono>
 #include <functional>
 #include <string>
+#include <sys/types.h>
+#include <vector>
 
 namespace remedy {
 
@@ -25,9 +28,10 @@ public:
     // root: the helper's root directory; probePath: remedy-healthcheck;
     // settle: how long a started service must stay up to count as started;
     // accounts: who services may run as (accounts.h); config: the
-    // administrator's limits (config.h: the metrics directories).
+    // administrator's limits (config.h: the metrics directories); caller:
+    // whose change it is, for the write-ahead record (pending.h).
     Units(int root, ServiceManager& manager, std::string probePath, std::chrono::milliseconds settle = std::chrono::seconds(1),
-          const AccountDirectory& accounts = systemAccounts(), Config config = {});
+          const AccountDirectory& accounts = systemAccounts(), Config config = {}, uid_t caller = 0);
 
     Outcome installService(const ServiceSpec& spec, bool force, bool dryRun);
     // A unit file as the caller wrote it; remedy adds its marker line.
@@ -44,6 +48,10 @@ private:
     struct File;
     Outcome install(const std::string& name, std::vector<File> files, bool force, bool dryRun);
     Outcome installTimer(const std::string& name, std::string service, std::string timer, const std::string& what, bool dryRun);
+    // The write-ahead record of a change to these files and units: how
+    // they are now, which a remedyd killed before the change ends is put
+    // back to when it next starts.
+    PendingChange remember(const std::string& target, const std::vector<std::string>& files, const std::vector<std::string>& units);
 
     int root_;
     ServiceManager& manager_;
@@ -51,6 +59,7 @@ private:
     std::chrono::milliseconds settle_;
     const AccountDirectory& accounts_;
     Config config_;
+    uid_t caller_;
 };
 
 // Kills the unit's main process with SIGKILL through systemd and waits until

@@ -14,9 +14,9 @@ namespace remedy {
 template <typename Operation>
 Jobs::Work SwapAdaptor::work(Operation operation) const
 {
-    return [this, operation](const Caller&, bool dryRun, const Progress& progress) {
+    return [this, operation](const Caller& caller, bool dryRun, const Progress& progress) {
         auto context = openContext(root_);
-        Swapfiles swapfiles(context.root.get(), context.kernel, context.config);
+        Swapfiles swapfiles(context.root.get(), context.kernel, context.config, caller.uid);
         return operation(swapfiles, dryRun, progress);
     };
 }

@@ -107,7 +107,8 @@ JobCall UnitsAdaptor::unitJob(Ask ask, const std::string& operation, const std::
     return {std::move(ask), operation, target, dryRun,
             [this, work = std::move(work)](const Caller& caller, bool dryRun, const Progress& progress) {
                 auto context = openContext(root_);
-                Units units(context.root.get(), context.systemd, kHealthProbePath, std::chrono::seconds(1), systemAccounts(), context.config);
+                Units units(context.root.get(), context.systemd, kHealthProbePath, std::chrono::seconds(1), systemAccounts(), context.config,
+                            caller.uid);
                 return work(caller, context, units, dryRun, progress);
             }};
 }

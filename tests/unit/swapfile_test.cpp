@@ -11,6 +11,7 @@
 #include "core/trusted_path.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -550,7 +551,7 @@ TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
         waitpid(helper, nullptr, 0);
 
         FakeKernel kernel;
-        recoverPending(rootFd_.get(), kernel);
+        recoverPending(rootFd_.get(), kernel, nullptr, config_);
         EXPECT_FALSE(exists("var/lib/remedy/pending/swap-create-" + std::to_string(std::hash<std::string>{}("/srv/swapfile")) + ".json"));
         EXPECT_FALSE(exists("srv/.swapfile.remedy-new")) << "after kill " << i;
         if (exists("srv/swapfile")) {
@@ -564,6 +565,129 @@ TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
     }
     EXPECT_GT(before, 0);
     EXPECT_GT(after, 0);
+}
+
+// Runs `change` in a child killed after a random delay within three times
+// `took` (µs), then recovers as the next remedyd would, `kills` times.
+template <typename Change, typename Check>
+void killDuring(long took, unsigned seed, int kills, Change change, Check check)
+{
+    std::mt19937 random(seed);
+    std::uniform_int_distribution<long> delay(0, 3 * std::max<long>(took, 1000));
+    for (int i = 0; i < kills; ++i) {
+        pid_t helper = fork();
+        ASSERT_GE(helper, 0);
+        if (helper == 0) {
+            try {
+                change();
+            } catch (...) {
+            }
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(delay(random)));
+        kill(helper, SIGKILL);
+        waitpid(helper, nullptr, 0);
+        check(i);
+    }
+}
+
+template <typename Change>
+long timeOf(Change change)
+{
+    auto started = std::chrono::steady_clock::now();
+    change();
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+}
+
+TEST_F(Swapfiles, AResizeKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
+{
+    FakeKernel kernel;
+    remedy::Swapfiles(rootFd_.get(), kernel, config_).create(request("/srv/swapfile"), {});
+    auto grow = [&] { FakeKernel own; remedy::Swapfiles(rootFd_.get(), own, config_).resize(request("/srv/swapfile", 32 * MiB), {}); };
+    auto shrink = [&] { FakeKernel own; remedy::Swapfiles(rootFd_.get(), own, config_).resize(request("/srv/swapfile", 16 * MiB), {}); };
+    auto took = timeOf(grow);
+    shrink();
+    const std::string persisted = std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n";
+    int before = 0;
+    int after = 0;
+    killDuring(took, 12, 40, grow, [&](int i) {
+        FakeKernel next;
+        auto recovered = recoverPending(rootFd_.get(), next, nullptr, config_);
+        for (const auto& change : recovered)
+            EXPECT_TRUE(change.done) << change.outcome;
+        EXPECT_FALSE(exists("srv/.swapfile.remedy-resize")) << "kill " << i << ": the stand-in stayed";
+        EXPECT_EQ(read("etc/fstab"), persisted) << "kill " << i;
+        UniqueFd fd(open((root_ / "srv/swapfile").c_str(), O_RDONLY | O_CLOEXEC));
+        ASSERT_TRUE(fd) << "kill " << i << ": the swapfile is gone";
+        struct stat st {};
+        fstat(fd.get(), &st);
+        auto size = static_cast<std::uint64_t>(st.st_size);
+        EXPECT_TRUE(size == 16 * MiB || size == 32 * MiB) << "kill " << i << ": " << size << " bytes";
+        // Whole at either size: a signature (the tail of page one) that a swapon takes.
+        EXPECT_EQ(read("srv/swapfile").substr(static_cast<std::size_t>(sysconf(_SC_PAGESIZE)) - 10, 10), "SWAPSPACE2") << "kill " << i;
+        if (size == 32 * MiB) {
+            ++after;
+            shrink();
+        } else {
+            ++before;
+        }
+    });
+    EXPECT_GT(before, 0);
+    EXPECT_GT(after, 0);
+    remedy::Swapfiles(rootFd_.get(), kernel, config_).remove("/srv/swapfile", false);
+    expectUntouched("at the end");
+}
+
+TEST_F(Swapfiles, ARemoveKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
+{
+    FakeKernel kernel;
+    auto create = [&] { FakeKernel own; remedy::Swapfiles(rootFd_.get(), own, config_).create(request("/srv/swapfile"), {}); };
+    auto remove = [&] { FakeKernel own; remedy::Swapfiles(rootFd_.get(), own, config_).remove("/srv/swapfile", false); };
+    create();
+    auto took = timeOf(remove);
+    create();
+    const std::string persisted = std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n";
+    int before = 0;
+    int after = 0;
+    killDuring(took, 13, 40, remove, [&](int i) {
+        FakeKernel next;
+        recoverPending(rootFd_.get(), next, nullptr, config_);
+        if (exists("srv/swapfile")) {
+            EXPECT_EQ(read("etc/fstab"), persisted) << "kill " << i << ": a kept swapfile lost its line";
+            ++before;
+        } else {
+            EXPECT_EQ(read("etc/fstab"), kFstab) << "kill " << i << ": a line for a deleted swapfile";
+            ++after;
+            create();
+        }
+    });
+    EXPECT_GT(before + after, 0);
+    remove();
+    expectUntouched("at the end");
+}
+
+TEST_F(Swapfiles, ARemoveCutShortAfterItsSwapoffIsRolledBackFromItsRecord)
+{
+    // The record a remove writes before its swapoff, and what the kill left:
+    // the file off and unlisted, not yet deleted.
+    FakeKernel kernel;
+    remedy::Swapfiles(rootFd_.get(), kernel, config_).create(request("/srv/swapfile"), {});
+    auto line = read("etc/fstab").substr(std::string(kFstab).size());
+    write("etc/fstab", kFstab);
+    kernel.active.clear();
+    fs::create_directories(root_ / "var/lib/remedy/pending");
+    nlohmann::json record = {{"operation", "swap-remove"}, {"target", "/srv/swapfile"}, {"uid", 1000}, {"active", true},
+                             {"priority", 7},           {"fstab_line", line.substr(0, line.size() - 1)}};
+    write("var/lib/remedy/pending/swap-remove-1.json", record.dump());
+    auto recovered = recoverPending(rootFd_.get(), kernel, nullptr, config_);
+    ASSERT_EQ(recovered.size(), 1U);
+    EXPECT_TRUE(recovered[0].done);
+    EXPECT_EQ(recovered[0].outcome, "rolled back: /srv/swapfile is kept, on, listed in /etc/fstab");
+    EXPECT_EQ(read("etc/fstab"), kFstab + line);
+    ASSERT_EQ(kernel.active.size(), 1U);
+    EXPECT_EQ(kernel.active.begin()->second, 7);
+    EXPECT_FALSE(exists("var/lib/remedy/pending/swap-remove-1.json"));
+    remedy::Swapfiles(rootFd_.get(), kernel, config_).remove("/srv/swapfile", false);
 }
 
 TEST_F(Swapfiles, ZeroFillWritesEveryBlockAndReportsProgress)

@@ -4,6 +4,8 @@
 // real systemd is in the system tier (tests/system/units_test.cpp).
 
 #include "core/error.h"
+#include "core/pending.h"
+#include "core/swap_system.h"
 #include "core/trusted_path.h"
 #include "core/unit_files.h"
 #include "core/units.h"
@@ -13,9 +15,13 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -130,6 +136,60 @@ TEST_F(UnitsOnDisk, AnInstallCutShortAfterItsWritesIsFinishedByTheSameRequest)
     EXPECT_TRUE(outcome.changed);
     EXPECT_EQ(outcome.actions, (std::vector<std::string>{"reload systemd", "enable app.service", "start app.service"}));
     EXPECT_EQ(systemd_.units["app.service"].activeState, "active");
+}
+
+TEST_F(UnitsOnDisk, AnInstallOrRemoveKilledAnywhereIsBeforeOrAfterOnceRecovered)
+{
+    // The files are real; systemd is this process's fake, so only what is
+    // on disk survives the kill, as it would.
+    auto installed = [&] {
+        Units(rootFd_.get(), systemd_, "/usr/libexec/remedy-healthcheck", std::chrono::milliseconds(0), accounts_).installService(spec(), false, false);
+    };
+    auto took = [](auto change) {
+        auto started = std::chrono::steady_clock::now();
+        change();
+        return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    };
+    auto installTook = took(installed);
+    auto after = tree();
+    auto removeTook = took([&] { units().remove("app.service", false, false); });
+    ASSERT_TRUE(tree().empty());
+    std::mt19937 random(21);
+    int befores = 0;
+    int afters = 0;
+    for (int i = 0; i < 60; ++i) {
+        bool removing = i % 2 == 1;
+        if (removing && tree().empty())
+            installed();
+        auto was = tree();
+        pid_t helper = fork();
+        ASSERT_GE(helper, 0);
+        if (helper == 0) {
+            try {
+                removing ? (void)units().remove("app.service", false, false) : installed();
+            } catch (...) {
+            }
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(std::uniform_int_distribution<long>(0, 3 * std::max<long>(removing ? removeTook : installTook, 1000))(random)));
+        kill(helper, SIGKILL);
+        waitpid(helper, nullptr, 0);
+        FakeSystemd next;
+        KernelSwapSystem kernel;
+        for (const auto& change : recoverPending(rootFd_.get(), kernel, &next, {}))
+            EXPECT_TRUE(change.done) << change.outcome;
+        auto now = tree();
+        EXPECT_TRUE(now == was || now == (removing ? std::map<std::string, std::string>() : after))
+            << "kill " << i << (removing ? " of a remove" : " of an install") << ": torn, " << [&] {
+                   std::string names;
+                   for (const auto& [name, content] : now)
+                       names += " " + name;
+                   return names;
+               }();
+        ++(now == was ? befores : afters);
+    }
+    EXPECT_GT(befores, 0);
+    EXPECT_GT(afters, 0);
 }
 
 TEST_F(UnitsOnDisk, AServiceThatExitsAtOnceCountsAsNotStarted)
