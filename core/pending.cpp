@@ -61,7 +61,8 @@ PendingChange::~PendingChange()
     }
 }
 
-std::vector<RecoveredChange> recoverPending(int root, SwapSystem& swap, ServiceManager* manager, const Config& config)
+std::vector<RecoveredChange> recoverPending(int root, SwapSystem* swap, ServiceManager* manager, const Config& config,
+                                            const std::function<std::string(const nlohmann::json&)>& plans)
 {
     std::vector<RecoveredChange> recovered;
     auto dir = pendingDirectory(root, false);
@@ -97,7 +98,11 @@ std::vector<RecoveredChange> recoverPending(int root, SwapSystem& swap, ServiceM
                 throw Error(ErrorKind::Failed, name + " is not JSON");
             auto operation = change.record.at("operation").get<std::string>();
             if (operation.rfind("swap-", 0) == 0) {
-                change.outcome = Swapfiles(root, swap, config).recover(change.record);
+                if (!swap)
+                    continue;
+                change.outcome = Swapfiles(root, *swap, config).recover(change.record);
+            } else if (operation.rfind("plan-", 0) == 0 && plans) {
+                change.outcome = plans(change.record);
             } else if (operation == "unit-change") {
                 if (!manager)
                     continue;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,10 @@ struct RecoveredChange {
 
 // Recovers every change left pending, innermost first (a plan's step's own
 // record before the plan's), and forgets each it could recover; one that
-// failed stays for the next start. `manager` may be null (no systemd):
-// then a change to units stays pending.
-std::vector<RecoveredChange> recoverPending(int root, SwapSystem& swap, ServiceManager* manager, const Config& config);
+// failed stays for the next start. `swap` and `manager` may be null (no
+// systemd): then a change to what they manage stays pending. Operations of plans ("plan-*")
+// go to `plans`, which returns what it did.
+std::vector<RecoveredChange> recoverPending(int root, SwapSystem* swap, ServiceManager* manager, const Config& config,
+                                            const std::function<std::string(const nlohmann::json&)>& plans = {});
 
 } // namespace remedy

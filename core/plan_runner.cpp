@@ -5,6 +5,7 @@
 #include "fstab_file.h"
 #include "polkit/actions.h"
 #include "healthcheck.h"
+#include "pending.h"
 #include "swap_policy.h"
 #include "swapfile.h"
 #include "trusted_path.h"
@@ -412,6 +413,10 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
                                   (*it)["target"].get<std::string>());
     if (dryRun)
         return outcome;
+    // Once the first step is reversed, the way back to "applied" is gone
+    // (the record holds how to undo, not how to redo): a remedyd killed
+    // from here on finishes the undo when it next starts (finishUndo).
+    PendingChange pending(tools_.root, {{"operation", "plan-undo"}, {"target", std::to_string(id)}, {"uid", 0}});
     std::size_t done = 0;
     for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
         reverse(*it);
@@ -422,6 +427,21 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
     saveRecord(tools_.root, record);
     outcome.report = Json{{"undone", id}}.dump();
     return outcome;
+}
+
+std::string PlanRunner::finishUndo(std::uint64_t id)
+{
+    auto record = loadRecord(tools_.root, id);
+    if (!record["undone"].is_null())
+        return "finished: plan " + std::to_string(id) + " was undone already";
+    // Each step's reversal leaves alone what is already as it was before.
+    const auto& inverses = record["undo"];
+    for (auto it = inverses.rbegin(); it != inverses.rend(); ++it)
+        reverse(*it);
+    FstabFile(tools_.root).removeLeftovers();
+    record["undone"] = isoNow();
+    saveRecord(tools_.root, record);
+    return "finished: plan " + std::to_string(id) + " is undone";
 }
 
 std::vector<std::string> PlanRunner::recover()

@@ -65,6 +65,10 @@ public:
     // it cannot (unknown, undone already, changed since).
     Outcome undo(std::uint64_t id, bool dryRun, const Progress& progress);
 
+    // Finishes an undo of `id` a killed remedyd cut short (its write-ahead
+    // record, pending.h, is "plan-undo"), and says so.
+    std::string finishUndo(std::uint64_t id);
+
     // Rolls back every plan a remedyd killed mid-way left "applying", and
     // records each as "interrupted"; what it did, one line each. Run when
     // remedyd starts, before it serves anyone.

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/plan.h"
 #include "core/plan_runner.h"
+#include "core/recovery.h"
 #include "core/swap_policy.h"
 #include "core/swap_system.h"
 #include "core/trusted_path.h"
@@ -156,11 +157,12 @@ protected:
             write("etc/fstab", "# fstab\n/dev/vda1 / ext4 defaults 0 1\n");
     }
 
-    PlanRunner runner()
+    PlanTools tools()
     {
-        return PlanRunner({rootFd_.get(), nullptr, &systemd_, "/usr/libexec/remedy-healthcheck", "/usr/bin/remedyctl", std::chrono::milliseconds(0),
-                           Config{}, &accounts_});
+        return {rootFd_.get(), nullptr, &systemd_, "/usr/libexec/remedy-healthcheck", "/usr/bin/remedyctl", std::chrono::milliseconds(0),
+                Config{}, &accounts_};
     }
+    PlanRunner runner() { return PlanRunner(tools()); }
 
     // Every file below the root except remedy's own records (the history,
     // fstab's backups), with its content and mtime.
@@ -329,7 +331,8 @@ TEST_F(PlanOnDisk, AnApplyKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
         usleep(static_cast<useconds_t>(delay(random)));
         ::kill(child, SIGKILL);
         waitpid(child, nullptr, 0);
-        runner().recover();
+        for (const auto& recovery : recoverChanges(tools()))
+            EXPECT_TRUE(recovery.done) << recovery.what << ": " << recovery.outcome;
         auto history = runner().history();
         auto last = history.back();
         if (last["id"] == previous) {
@@ -350,6 +353,58 @@ TEST_F(PlanOnDisk, AnApplyKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
     // Both ends were reached: the kills landed inside the work.
     EXPECT_GT(interrupted, 0);
     EXPECT_GT(finished, 0);
+}
+
+TEST_F(PlanOnDisk, AnUndoKilledAtAnyMomentIsFinishedOnceRecovered)
+{
+    auto contents = [this] {
+        std::map<std::string, std::string> files;
+        for (const auto& [path, file] : tree())
+            files[path] = file.first;
+        return files;
+    };
+    auto before = contents();
+    apply(kPlan);
+    auto applied = contents();
+    auto started = std::chrono::steady_clock::now();
+    runner().undo(1, false, {});
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    std::mt19937 random(2025);
+    std::uniform_int_distribution<long> delay(0, 3 * std::max<long>(took, 1000));
+    int kept = 0;
+    int undone = 0;
+    for (int kill = 0; kill < 40; ++kill) {
+        auto id = apply(kPlan)["history_id"].get<std::uint64_t>();
+        ASSERT_EQ(contents(), applied);
+        pid_t child = fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            try {
+                runner().undo(id, false, {});
+            } catch (...) {
+            }
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(delay(random)));
+        ::kill(child, SIGKILL);
+        waitpid(child, nullptr, 0);
+        systemd_ = FakeSystemd();  // what systemd knew went with the killed process's fake
+        for (const auto& recovery : recoverChanges(tools()))
+            EXPECT_TRUE(recovery.done) << recovery.what << ": " << recovery.outcome;
+        auto record = runner().history().back();
+        ASSERT_EQ(record["id"], id);
+        if (record["undone"].is_null()) {
+            ASSERT_EQ(contents(), applied) << "after kill " << kill << ": torn, and on record as applied";
+            runner().undo(id, false, {});
+            ++kept;
+        } else {
+            ++undone;
+        }
+        ASSERT_EQ(contents(), before) << "after kill " << kill << ": on record as undone, but torn";
+        EXPECT_FALSE(fs::exists(root_ / "var/lib/remedy/pending") && !fs::is_empty(root_ / "var/lib/remedy/pending")) << "after kill " << kill;
+    }
+    EXPECT_GT(kept, 0);
+    EXPECT_GT(undone, 0);
 }
 
 TEST_F(PlanOnDisk, UndoPutsEveryFileBackByteForByte)

@@ -551,7 +551,7 @@ TEST_F(Swapfiles, ACreateKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
         waitpid(helper, nullptr, 0);
 
         FakeKernel kernel;
-        recoverPending(rootFd_.get(), kernel, nullptr, config_);
+        recoverPending(rootFd_.get(), &kernel, nullptr, config_);
         EXPECT_FALSE(exists("var/lib/remedy/pending/swap-create-" + std::to_string(std::hash<std::string>{}("/srv/swapfile")) + ".json"));
         EXPECT_FALSE(exists("srv/.swapfile.remedy-new")) << "after kill " << i;
         if (exists("srv/swapfile")) {
@@ -612,7 +612,7 @@ TEST_F(Swapfiles, AResizeKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
     int after = 0;
     killDuring(took, 12, 40, grow, [&](int i) {
         FakeKernel next;
-        auto recovered = recoverPending(rootFd_.get(), next, nullptr, config_);
+        auto recovered = recoverPending(rootFd_.get(), &next, nullptr, config_);
         for (const auto& change : recovered)
             EXPECT_TRUE(change.done) << change.outcome;
         EXPECT_FALSE(exists("srv/.swapfile.remedy-resize")) << "kill " << i << ": the stand-in stayed";
@@ -651,7 +651,7 @@ TEST_F(Swapfiles, ARemoveKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
     int after = 0;
     killDuring(took, 13, 40, remove, [&](int i) {
         FakeKernel next;
-        recoverPending(rootFd_.get(), next, nullptr, config_);
+        recoverPending(rootFd_.get(), &next, nullptr, config_);
         if (exists("srv/swapfile")) {
             EXPECT_EQ(read("etc/fstab"), persisted) << "kill " << i << ": a kept swapfile lost its line";
             ++before;
@@ -679,7 +679,7 @@ TEST_F(Swapfiles, ARemoveCutShortAfterItsSwapoffIsRolledBackFromItsRecord)
     nlohmann::json record = {{"operation", "swap-remove"}, {"target", "/srv/swapfile"}, {"uid", 1000}, {"active", true},
                              {"priority", 7},           {"fstab_line", line.substr(0, line.size() - 1)}};
     write("var/lib/remedy/pending/swap-remove-1.json", record.dump());
-    auto recovered = recoverPending(rootFd_.get(), kernel, nullptr, config_);
+    auto recovered = recoverPending(rootFd_.get(), &kernel, nullptr, config_);
     ASSERT_EQ(recovered.size(), 1U);
     EXPECT_TRUE(recovered[0].done);
     EXPECT_EQ(recovered[0].outcome, "rolled back: /srv/swapfile is kept, on, listed in /etc/fstab");

@@ -176,7 +176,7 @@ TEST_F(UnitsOnDisk, AnInstallOrRemoveKilledAnywhereIsBeforeOrAfterOnceRecovered)
         waitpid(helper, nullptr, 0);
         FakeSystemd next;
         KernelSwapSystem kernel;
-        for (const auto& change : recoverPending(rootFd_.get(), kernel, &next, {}))
+        for (const auto& change : recoverPending(rootFd_.get(), &kernel, &next, {}))
             EXPECT_TRUE(change.done) << change.outcome;
         auto now = tree();
         EXPECT_TRUE(now == was || now == (removing ? std::map<std::string, std::string>() : after))

@@ -1,0 +1,34 @@
+#include "recovery.h"
+
+#include "pending.h"
+
+namespace remedy {
+
+std::vector<Recovery> recoverChanges(const PlanTools& tools)
+{
+    PlanRunner runner(tools);
+    std::vector<Recovery> recovered;
+    // Single changes first: a plan's step keeps its own record too, and is
+    // undone within the plan before the plan's earlier steps are.
+    Config config = tools.config;
+    auto changes = recoverPending(tools.root, tools.swap, tools.systemd, config, [&](const nlohmann::json& record) {
+        return runner.finishUndo(std::stoull(record.at("target").get<std::string>()));
+    });
+    auto plans = runner.recover();
+    for (const auto& change : changes) {
+        auto what = change.record.is_object() ? change.record.value("operation", "?") + " " + change.record.value("target", "?") : "?";
+        recovered.push_back({what, "cut short by a stop of remedyd; " + change.outcome, change.done});
+    }
+    for (const auto& line : plans)
+        recovered.push_back({line.substr(0, line.find(':')), line.substr(line.find(':') + 2), true});
+    // The outermost change, the oldest, goes on record, unless a plan's own
+    // record already tells of it (its apply, or its undo).
+    if (!changes.empty() && plans.empty()) {
+        const auto& outermost = changes.back();
+        if (outermost.done && outermost.record.value("operation", "").rfind("plan-", 0) != 0)
+            runner.recordRecovered(outermost.record, outermost.outcome);
+    }
+    return recovered;
+}
+
+} // namespace remedy
