@@ -65,9 +65,12 @@ void restoreUnits(int root, ServiceManager& manager, const Json& captured)
     for (const auto& file : captured["files"])
         restoreFile(root, file["path"], file["content"]);
     manager.reload();
-    for (const auto& unit : captured["units"])
+    for (const auto& unit : captured["units"]) {
+        if (unit["enabled"].get<bool>() && manager.state(unit["name"]).unitFileState != "enabled")
+            manager.enable({unit["name"]});
         if (unit["active"].get<bool>())
             manager.restart(unit["name"]);
+    }
 }
 
 } // namespace remedy

@@ -27,7 +27,7 @@ nlohmann::json captureUnits(int root, ServiceManager& manager, const std::vector
                             const std::vector<std::string>& units);
 
 // Stops and disables what was not running or enabled, puts the files back,
-// reloads systemd, and restarts what was running.
+// reloads systemd, enables what was enabled, and restarts what was running.
 void restoreUnits(int root, ServiceManager& manager, const nlohmann::json& captured);
 
 } // namespace remedy

@@ -8,6 +8,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <future>
+#include <random>
+
 using namespace remedy::test;
 
 namespace {
@@ -392,6 +396,82 @@ TEST_F(Units, AScheduleMakesATimerThatRunsTheServiceAndRemoveTakesBoth)
     EXPECT_EQ(show("seed-check.timer", "LoadState"), "not-found");
     EXPECT_EQ(show("seed-cron.timer", "LoadState"), "not-found");
     EXPECT_EQ(systemFiles(), before);
+}
+
+// The kill battery for services (the bus tier's has the rest,
+// tests/bus/crash_test.cpp): remedyd SIGKILLed by its PID at a random
+// moment of an install or a removal; the next call starts a new remedyd,
+// which recovers first. Files, the unit's state and history must say one
+// thing: before, or after. REMEDY_SERVICE_KILLS sets the kills (default 16).
+TEST_F(Units, AnInstallOrRemovalKilledAnywhereIsBeforeOrAfter)
+{
+    const char* unit = "remedy-crash.service";
+    const std::vector<std::string> install = {"service", "create", unit, "--user", "kontali", "--", "/usr/bin/sleep", "infinity"};
+    const std::vector<std::string> remove = {"unit", "remove", unit};
+    const char* kills = std::getenv("REMEDY_SERVICE_KILLS");
+    int count = kills ? std::atoi(kills) : 16;
+    auto timed = [](const std::vector<std::string>& argv) {
+        auto started = std::chrono::steady_clock::now();
+        auto done = member(argv);
+        EXPECT_EQ(done.exitCode, 0) << done.err;
+        return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    };
+    auto none = systemFiles();
+    auto installTook = timed(install);
+    auto installed = systemFiles();
+    auto removeTook = timed(remove);
+    ASSERT_EQ(systemFiles(), none);
+    auto newest = [] {
+        auto history = nlohmann::json::parse(inside({"remedyctl", "--json", "history"}).out)["history"];
+        return history.empty() ? nlohmann::json() : history.back();
+    };
+    std::mt19937 random(7);
+    int before = 0, after = 0, recoveries = 0;
+    for (int i = 0; i < count; ++i) {
+        bool removing = i % 2 == 1;
+        if (removing && systemFiles() == none)
+            ASSERT_EQ(member(install).exitCode, 0);
+        if (!removing && systemFiles() != none)
+            ASSERT_EQ(member(remove).exitCode, 0);
+        ASSERT_EQ(member({"status"}).exitCode, 0);  // remedyd up, and its PID known
+        auto pid = unitProperty("MainPID");
+        ASSERT_NE(pid, "0");
+        auto previous = newest();
+        auto call = std::async(std::launch::async, [&] { return member(removing ? remove : install); });
+        auto spread = 2 * (removing ? removeTook : installTook);
+        std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<long>(0, spread)(random)));
+        inside({"kill", "-9", pid});
+        call.get();
+        // The kill is the test's, not a fault of remedyd's to count against its start limit.
+        waitFor([&] { return unitProperty("MainPID") != pid; }, std::chrono::seconds(10));
+        inside({"systemctl", "reset-failed", "remedyd.service"});
+        auto next = member({"status"});
+        ASSERT_EQ(next.exitCode, 0) << "kill " << i << ": " << next.err;
+
+        auto files = systemFiles();
+        auto active = show(unit, "ActiveState");
+        auto enabled = show(unit, "UnitFileState");
+        auto last = newest();
+        if (last != previous) {
+            ++recoveries;
+            EXPECT_EQ(last["state"], "interrupted") << "kill " << i << ": " << last.dump();
+            EXPECT_EQ(last["steps"][0]["kind"], "unit-change") << "kill " << i;
+            EXPECT_EQ(last["steps"][0]["status"], "undone") << "kill " << i;
+        }
+        if (files == installed) {
+            EXPECT_EQ(active, "active") << "kill " << i << ": its files, but not running";
+            EXPECT_EQ(enabled, "enabled") << "kill " << i;
+            ++(removing ? before : after);
+        } else {
+            EXPECT_EQ(files, none) << "kill " << i << ": torn";
+            EXPECT_NE(active, "active") << "kill " << i << ": no files, but running";
+            EXPECT_NE(enabled, "enabled") << "kill " << i;
+            ++(removing ? after : before);
+        }
+    }
+    std::printf("service install/remove: %d kills, %d before, %d after, %d recovered, 0 torn\n", count, before, after, recoveries);
+    if (systemFiles() != none)
+        EXPECT_EQ(member(remove).exitCode, 0);
 }
 
 TEST_F(Units, TheBackendIsRemovedLast)

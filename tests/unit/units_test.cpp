@@ -8,6 +8,7 @@
 #include "core/swap_system.h"
 #include "core/trusted_path.h"
 #include "core/unit_files.h"
+#include "core/unit_state.h"
 #include "core/units.h"
 #include "fake_accounts.h"
 #include "fake_systemd.h"
@@ -190,6 +191,17 @@ TEST_F(UnitsOnDisk, AnInstallOrRemoveKilledAnywhereIsBeforeOrAfterOnceRecovered)
     }
     EXPECT_GT(befores, 0);
     EXPECT_GT(afters, 0);
+}
+
+TEST_F(UnitsOnDisk, PuttingBackARemovalEnablesAndStartsTheUnitAgain)
+{
+    // A removal killed after its stop and disable: the record says the
+    // unit was running and enabled, so it is again once recovered.
+    auto captured = nlohmann::json::parse(R"({"files": [], "units": [{"name": "app.service", "active": true, "enabled": true}]})");
+    restoreUnits(rootFd_.get(), systemd_, captured);
+    EXPECT_TRUE(called("enable app.service"));
+    EXPECT_EQ(systemd_.units["app.service"].activeState, "active");
+    EXPECT_EQ(systemd_.units["app.service"].unitFileState, "enabled");
 }
 
 TEST_F(UnitsOnDisk, AServiceThatExitsAtOnceCountsAsNotStarted)
