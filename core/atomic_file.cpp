@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -87,14 +88,12 @@ void removeStaleTemporaries(int dir, const std::string& name)
         unlinkat(dir, leftover.c_str(), 0);
 }
 
-void replaceFileAt(int dir, const std::string& name, const std::string& content, mode_t mode)
-{
-    removeStaleTemporaries(dir, name);
-    struct stat old {};
-    bool existed = fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;
-    if (existed && !S_ISREG(old.st_mode))
-        throw Error(ErrorKind::InvalidArgument, name + " is not a regular file; remedy does not replace it");
+namespace {
 
+// Writes `content` to a new temporary beside `name`, durably, and renames
+// it over `name`; on a failure the temporary goes and `name` is untouched.
+void writeBeside(int dir, const std::string& name, const std::string& content, uid_t owner, gid_t group, mode_t mode)
+{
     // A name taken already (a killed writer's leftover, or a forked
     // process drawing the same numbers) is passed over for another.
     std::string temporary;
@@ -109,11 +108,9 @@ void replaceFileAt(int dir, const std::string& name, const std::string& content,
         fail("cannot create a temporary file beside " + name, errno);
     try {
         writeAll(fd.get(), content.data(), content.size(), name);
-        uid_t owner = existed ? old.st_uid : 0;
-        gid_t group = existed ? old.st_gid : 0;
         if (fchown(fd.get(), owner, group) != 0)
             fail("cannot set the owner of " + name, errno);
-        if (fchmod(fd.get(), existed ? (old.st_mode & 07777) : mode) != 0)
+        if (fchmod(fd.get(), mode) != 0)
             fail("cannot set the mode of " + name, errno);
         if (fsync(fd.get()) != 0)
             fail("cannot write " + name + " to disk", errno);
@@ -123,9 +120,39 @@ void replaceFileAt(int dir, const std::string& name, const std::string& content,
         unlinkat(dir, temporary.c_str(), 0);
         throw;
     }
-    // The rename itself is durable only once the directory is.
-    if (fsync(dir) != 0)
-        fail("cannot write the directory of " + name + " to disk", errno);
+}
+
+} // namespace
+
+void replaceFileAt(int dir, const std::string& name, const std::string& content, mode_t mode)
+{
+    removeStaleTemporaries(dir, name);
+    struct stat old {};
+    bool existed = fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;
+    if (existed && !S_ISREG(old.st_mode))
+        throw Error(ErrorKind::InvalidArgument, name + " is not a regular file; remedy does not replace it");
+    std::optional<std::string> previous;
+    if (existed)
+        previous = readFileAt(dir, name);
+    uid_t owner = existed ? old.st_uid : 0;
+    gid_t group = existed ? old.st_gid : 0;
+    mode_t keptMode = existed ? (old.st_mode & 07777) : mode;
+    writeBeside(dir, name, content, owner, group, keptMode);
+    // The rename itself is durable only once the directory is. When that
+    // fails, the new content is in place but might not outlive a crash:
+    // the old goes back, so that a failed write is one that changed nothing.
+    if (fsync(dir) != 0) {
+        int error = errno;
+        try {
+            if (previous)
+                writeBeside(dir, name, *previous, owner, group, keptMode);
+            else
+                unlinkat(dir, name.c_str(), 0);
+        } catch (const std::exception&) {
+            // The disk refuses this too: the error below is what is left to say.
+        }
+        fail("cannot write the directory of " + name + " to disk", error);
+    }
 }
 
 } // namespace remedy

@@ -55,6 +55,8 @@ PendingChange::PendingChange(int root, const nlohmann::json& record)
 
 PendingChange::~PendingChange()
 {
+    if (kept_)
+        return;
     if (auto dir = pendingDirectory(root_, false)) {
         unlinkat(dir.get(), name_.c_str(), 0);
         fsync(dir.get());

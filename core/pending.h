@@ -27,9 +27,14 @@ public:
     PendingChange(const PendingChange&) = delete;
     PendingChange& operator=(const PendingChange&) = delete;
 
+    // Leaves the record for the next remedyd: a change that failed in a
+    // way only its recovery can end.
+    void keep() { kept_ = true; }
+
 private:
     int root_;
     std::string name_;
+    bool kept_ = false;
 };
 
 struct RecoveredChange {

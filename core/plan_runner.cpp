@@ -269,6 +269,39 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
     auto id = lastId(historyDirectory(tools_.root, false).get()) + 1;
     Json record = {{"id", id},          {"time", isoNow()},      {"uid", caller},          {"actions", planActions(plan)},
                    {"state", "applying"}, {"steps", report["steps"]}, {"undo", inverses}, {"undone", nullptr}};
+    // Every step that changed something undone, in reverse, and the run on
+    // record as failed. Should even that record not be written, the one
+    // written ahead ("applying") stays, and the next start records the
+    // rollback (recover).
+    auto rollBack = [&](const std::string& why) {
+        std::string undone;
+        for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
+            auto index = (*it)["step"].get<std::size_t>() - 1;
+            try {
+                reverse(*it);
+                report["steps"][index]["status"] = "undone";
+            } catch (const std::exception& undoError) {
+                report["steps"][index]["status"] = "undo_failed";
+                report["steps"][index]["error"] = undoError.what();
+            }
+            undone += (undone.empty() ? "" : ", ") + std::to_string(index + 1);
+        }
+        outcome.changed = false;
+        outcome.failure = why + (undone.empty() ? "" : "; undone: step " + undone);
+        report["changed"] = false;
+        report["error"] = outcome.failure;
+        record["state"] = "failed";
+        record["steps"] = report["steps"];
+        record["undo"] = Json::array();
+        record["undone"] = isoNow();
+        record["error"] = outcome.failure;
+        try {
+            saveRecord(tools_.root, record);
+        } catch (const std::exception& error) {
+            outcome.failure += std::string("; the history record could not be written (") + error.what() + "), so remedyd writes it when it next starts";
+            report["error"] = outcome.failure;
+        }
+    };
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
         const auto& step = plan.steps[i];
         auto inverse = inverseOf(step);
@@ -276,9 +309,11 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
         record["undo"] = inverses;
         record["undo"].push_back(inverse);
         record["undo"].back()["pending"] = true;
-        saveRecord(tools_.root, record);
         bool began = false;  // whether this step ran at all (a cancel lands before it)
         try {
+            // Inside the try: a record that cannot be written stops the run
+            // before this step, and rolls back the steps before it.
+            saveRecord(tools_.root, record);
             // Inside the try: a progress report that throws (the job was
             // cancelled) rolls back the steps before, like a failed step.
             if (progress && i > 0)
@@ -300,28 +335,7 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
             } catch (const std::exception& undoError) {
                 report["steps"][i]["error"] = std::string(error.what()) + "; putting its files back failed: " + undoError.what();
             }
-            std::string undone;
-            for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
-                auto index = (*it)["step"].get<std::size_t>() - 1;
-                try {
-                    reverse(*it);
-                    report["steps"][index]["status"] = "undone";
-                } catch (const std::exception& undoError) {
-                    report["steps"][index]["status"] = "undo_failed";
-                    report["steps"][index]["error"] = undoError.what();
-                }
-                undone += (undone.empty() ? "" : ", ") + std::to_string(index + 1);
-            }
-            outcome.failure = "step " + std::to_string(i + 1) + " (" + stepName(step.kind) + " " + step.target + ") failed: " + error.what() +
-                              (undone.empty() ? "" : "; undone: step " + undone);
-            report["error"] = outcome.failure;
-            // On record as what it was: failed, and rolled back.
-            record["state"] = "failed";
-            record["steps"] = report["steps"];
-            record["undo"] = Json::array();
-            record["undone"] = isoNow();
-            record["error"] = outcome.failure;
-            saveRecord(tools_.root, record);
+            rollBack("step " + std::to_string(i + 1) + " (" + stepName(step.kind) + " " + step.target + ") failed: " + error.what());
             // A cancel is not the plan's failure: the caller learns it by name.
             if (auto* known = dynamic_cast<const Error*>(&error); known && known->kind() == ErrorKind::Cancelled)
                 throw Error(ErrorKind::Cancelled, outcome.failure);
@@ -360,7 +374,14 @@ Outcome PlanRunner::apply(const Plan& plan, bool dryRun, uid_t caller, const Pro
     record["after"] = after;
     record["fstab_lines"] = fstabLines;
     record["swapfiles"] = swapfiles;
-    saveRecord(tools_.root, record);
+    try {
+        saveRecord(tools_.root, record);
+    } catch (const std::exception& error) {
+        // Not on record as applied, so not applied: undo would not know of it.
+        rollBack(std::string("the plan's history record could not be written: ") + error.what());
+        outcome.report = report.dump();
+        return outcome;
+    }
     report["history_id"] = id;
     outcome.report = report.dump();
     return outcome;

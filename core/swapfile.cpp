@@ -523,8 +523,26 @@ Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progre
             if (active)
                 system_.swapOn(fd.get(), priority);
         } catch (const Error& error) {
-            throw Error(error.kind(), std::string(error.what()) + "; the old swapfile was already emptied, and swap continues on " +
-                                          (active ? "the active stand-in " : "") + standIn + " beside it");
+            // Past the point of no return. Rebuilt at its old size, the file
+            // is as it was; if even that fails, the next remedyd finishes
+            // the resize (recover), and swap goes on on the stand-in.
+            try {
+                if (ftruncate(fd.get(), 0) != 0)
+                    failed("cannot resize " + request.path);
+                buildSwapfile(system_, fd.get(), fs, old, {});
+                if (active) {
+                    system_.swapOn(fd.get(), priority);
+                    system_.swapOff(temporary.get());
+                }
+                unlinkat(parent, standIn.c_str(), 0);
+            } catch (const Error&) {
+                pending.keep();
+                throw Error(error.kind(), std::string(error.what()) + "; the old swapfile was already emptied, and swap continues on " +
+                                              (active ? "the active stand-in " : "") + standIn +
+                                              " beside it until remedyd finishes the resize when it next starts");
+            }
+            throw Error(error.kind(), std::string(error.what()) + "; " + request.path + " was rebuilt at its old size of " + sizeText(old) +
+                                          ", so nothing changed");
         }
         if (active)
             system_.swapOff(temporary.get());
