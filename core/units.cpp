@@ -190,12 +190,13 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
         }
         manager_.reload();
     };
-    for (const auto& file : files)
-        if (file.before != file.wanted)
-            file.wanted ? file.dir.write(file.name, *file.wanted, force) : (void)file.dir.remove(file.name, force);
     auto startedAt = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
     std::string jobResult;
     try {
+        // Inside: a file that cannot be written puts back those written before it.
+        for (const auto& file : files)
+            if (file.before != file.wanted)
+                file.wanted ? file.dir.write(file.name, *file.wanted, force) : (void)file.dir.remove(file.name, force);
         manager_.reload();
         if (!enabled)
             manager_.enable({name});

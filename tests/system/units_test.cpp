@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <future>
 #include <random>
+#include <sstream>
 
 using namespace remedy::test;
 
@@ -429,10 +430,12 @@ TEST_F(Units, AnInstallOrRemovalKilledAnywhereIsBeforeOrAfter)
     int before = 0, after = 0, recoveries = 0;
     for (int i = 0; i < count; ++i) {
         bool removing = i % 2 == 1;
-        if (removing && systemFiles() == none)
+        if (removing && systemFiles() == none) {
             ASSERT_EQ(member(install).exitCode, 0);
-        if (!removing && systemFiles() != none)
+        }
+        if (!removing && systemFiles() != none) {
             ASSERT_EQ(member(remove).exitCode, 0);
+        }
         ASSERT_EQ(member({"status"}).exitCode, 0);  // remedyd up, and its PID known
         auto pid = unitProperty("MainPID");
         ASSERT_NE(pid, "0");
@@ -470,8 +473,81 @@ TEST_F(Units, AnInstallOrRemovalKilledAnywhereIsBeforeOrAfter)
         }
     }
     std::printf("service install/remove: %d kills, %d before, %d after, %d recovered, 0 torn\n", count, before, after, recoveries);
-    if (systemFiles() != none)
+    if (systemFiles() != none) {
         EXPECT_EQ(member(remove).exitCode, 0);
+    }
+}
+
+// Faults at every write for services (the bus tier has the rest,
+// tests/bus/faults_test.cpp): remedyd started with the test's fault
+// library (a drop-in, as an admin would set an environment), each write,
+// fsync and rename of a unit file, log rotation snippet or record failed in
+// turn. The install fails with the cause named and leaves no file and no
+// unit behind, or succeeds whole.
+TEST_F(Units, AnInstallThatCannotWriteChangesNothing)
+{
+    const char* unit = "remedy-faults.service";
+    const std::vector<std::string> install = {"service", "create", unit,  "--user", "kontali", "--logs-dir", "faults", "--log-rotate",
+                                              "--",      "/usr/bin/sleep", "infinity"};
+    const std::vector<std::string> remove = {"unit", "remove", unit};
+    // The files remedy writes, but the drop-in that carries the faults.
+    auto files = [] {
+        std::string kept;
+        std::istringstream all(systemFiles());
+        for (std::string line; std::getline(all, line);)
+            if (line.find("remedyd.service.d") == std::string::npos)
+                kept += line + "\n";
+        return kept;
+    };
+    auto withFaults = [](long at, const std::string& code, const std::string& trace) {
+        auto env = "LD_PRELOAD=" REMEDY_BUILD_DIR "/tests/libremedy-faults.so REMEDY_FAULT_UNDER=/etc/:/var/lib/remedy/ REMEDY_FAULT_AT=" +
+                   std::to_string(at) + " REMEDY_FAULT_ERRNO=" + code + " REMEDY_FAULT_TRACE=" + trace;
+        ASSERT_EQ(inside({"sh", "-c", "printf '[Service]\\nEnvironment=" + env +
+                                          "\\n' >/etc/systemd/system/remedyd.service.d/faults.conf && systemctl daemon-reload && "
+                                          "systemctl stop remedyd.service"})
+                      .exitCode,
+                  0);
+    };
+    auto none = files();
+    withFaults(0, "ENOSPC", "/run/remedy-faults.trace");
+    auto done = member(install);
+    ASSERT_EQ(done.exitCode, 0) << done.err;
+    auto installed = files();
+    auto trace = inside({"cat", "/run/remedy-faults.trace"}).out;
+    ASSERT_EQ(member(remove).exitCode, 0);
+    ASSERT_EQ(files(), none);
+    std::vector<std::string> calls;
+    std::istringstream lines(trace);
+    for (std::string line; std::getline(lines, line);)
+        calls.push_back(line);
+    ASSERT_GT(calls.size(), 4U) << trace;
+
+    int failed = 0;
+    for (std::size_t n = 1; n <= calls.size(); ++n) {
+        std::string code = n % 2 ? "ENOSPC" : "EIO";  // each call once, the two errors in turn
+        withFaults(static_cast<long>(n), code, "");
+        auto got = member(install);
+        auto why = calls[n - 1] + " failing with " + code;
+        if (got.exitCode == 0) {
+            EXPECT_EQ(files(), installed) << why << ": it succeeded, but not as it does";
+            EXPECT_EQ(show(unit, "ActiveState"), "active") << why;
+            withFaults(0, code, "");  // a call the install did not reach must not fail the removal
+            EXPECT_EQ(member(remove).exitCode, 0) << why;
+            continue;
+        }
+        ++failed;
+        EXPECT_EQ(files(), none) << why << ": " << got.err;
+        EXPECT_NE(show(unit, "ActiveState"), "active") << why;
+        EXPECT_NE(show(unit, "UnitFileState"), "enabled") << why;
+        EXPECT_NE(got.err.find(code == "EIO" ? "Input/output error" : "No space left on device"), std::string::npos)
+            << why << ": the error does not say why: " << got.err;
+    }
+    std::printf("service install: %zu calls, each failed in turn: %d installs failed cleanly, %zu succeeded whole\n", calls.size(), failed,
+                calls.size() - static_cast<std::size_t>(failed));
+    EXPECT_GT(failed, 0);
+    inside({"sh", "-c", "rm -f /etc/systemd/system/remedyd.service.d/faults.conf && systemctl daemon-reload && systemctl stop remedyd.service"});
+    if (files() != none)
+        member(remove);
 }
 
 TEST_F(Units, TheBackendIsRemovedLast)
