@@ -19,6 +19,15 @@ int status(HelperClient& helper, const GlobalOptions& global)
 {
     auto description = nlohmann::json::parse(helper.manager().Describe());
     description["log_level"] = helper.logControl().LogLevel();
+    // The newest change a stop of remedyd cut short, among the caller's own
+    // recent history: recovery ended it when remedyd started again.
+    description["last_recovery"] = nullptr;
+    auto history = nlohmann::json::parse(helper.remedy().History({{"limit", sdbus::Variant(std::uint32_t(50))}}));
+    for (auto it = history.rbegin(); it != history.rend(); ++it)
+        if ((*it).value("state", "") == "interrupted") {
+            description["last_recovery"] = *it;
+            break;
+        }
     if (global.json) {
         std::cout << description.dump() << '\n';
         return kSuccess;
@@ -30,6 +39,12 @@ int status(HelperClient& helper, const GlobalOptions& global)
     const auto& swap = description["swap"];
     printField("Helper", "remedyd " + description["version"].get<std::string>());
     printField("Log level", description["log_level"].get<std::string>());
+    if (const auto& recovery = description["last_recovery"]; !recovery.is_null()) {
+        const auto& step = recovery["steps"].size() == 1 ? recovery["steps"][0] : nlohmann::json{{"kind", "plan"}, {"target", recovery["id"]}, {"status", "undone"}};
+        printField("Recovered", step["kind"].get<std::string>() + " " + (step["target"].is_string() ? step["target"].get<std::string>() : step["target"].dump()) +
+                                    ", cut short by a stop of remedyd, " + (step["status"] == "finished" ? "finished" : "rolled back") + " at " +
+                                    recovery["undone"].get<std::string>() + " (remedyctl history)");
+    }
     printField("Memory", humanBytes(memory["total"]) + " total, " + humanBytes(memory["available"]) + " available");
     if (swap["areas"].empty()) {
         printField("Swap", "none (nothing buffers a memory spike: the OOM killer acts at once)");

@@ -146,8 +146,12 @@ int history(HelperClient& helper, const GlobalOptions& global, const PlanArgumen
     for (const auto& record : list) {
         std::string changed;
         for (const auto& step : record["steps"])
-            if (step["status"] == "changed")
+            if (step["status"] == "changed" || step["status"] == "finished")
                 changed += (changed.empty() ? "" : ", ") + step["kind"].get<std::string>() + " " + step["target"].get<std::string>();
+        // A single change remedyd was stopped in: what it was, and how recovery ended it.
+        if (changed.empty() && record.value("state", "") == "interrupted" && record["steps"].size() == 1 && record["steps"][0]["status"] == "undone")
+            changed = "(cut short, rolled back) " + record["steps"][0]["kind"].get<std::string>() + " " +
+                      record["steps"][0]["target"].get<std::string>();
         // "failed" and "interrupted" runs were rolled back: UNDONE says when.
         std::printf("%4s  %-20s %6s  %-11s %-22s %s\n", record["id"].dump().c_str(), record["time"].get<std::string>().c_str(),
                     record["uid"].dump().c_str(), record.value("state", "applied").c_str(),

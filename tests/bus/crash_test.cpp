@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
+#include <sys/swap.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -273,6 +274,44 @@ TEST_F(Crash, AnUndoKilledAnywhereIsFinishedOrNotBegun)
     }
     std::printf("plan undo: %d kills, %d not begun, %d finished, 0 torn\n", kills(), kept, undone);
     fs::remove(plan);
+}
+
+TEST_F(Crash, ARemoveCutShortIsRolledBackAtTheNextStartAndShownInHistoryAndStatus)
+{
+    // What a remedyd killed just after its swapoff and fstab write left:
+    // its write-ahead record, the file off and unlisted, not yet deleted.
+    ASSERT_EQ(remedyctlAs(Caller::Root, {"swap", "create", kSwapfile, "--size", "32M"}).exitCode, 0);
+    pid_t helper = helperPid();
+    ASSERT_GT(helper, 0);
+    kill(helper, SIGKILL);
+    for (int i = 0; i < 500 && helperPid() == helper; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(swapoff((root() / "mnt/ext4/swapfile").c_str()), 0);
+    std::ofstream(root() / "etc/fstab") << original_;
+    fs::create_directories(root() / "var/lib/remedy/pending");
+    std::ofstream(root() / "var/lib/remedy/pending/swap-remove-1.json")
+        << nlohmann::json{{"operation", "swap-remove"}, {"target", kSwapfile},   {"uid", 0},
+                          {"active", true},             {"priority", nullptr}, {"fstab_line", kSwapLine.substr(0, kSwapLine.size() - 1)}}
+               .dump();
+
+    auto status = remedyctlAs(Caller::Root, {"status"});  // activates a new remedyd, which recovers first
+    ASSERT_EQ(status.exitCode, 0) << status.err;
+    EXPECT_TRUE(swapIsActive());
+    EXPECT_EQ(fstab(), original_ + kSwapLine);
+    EXPECT_FALSE(fs::exists(root() / "var/lib/remedy/pending/swap-remove-1.json"));
+    EXPECT_NE(status.out.find("Recovered: swap-remove " + kSwapfile + ", cut short by a stop of remedyd, rolled back at "), std::string::npos)
+        << status.out;
+    auto last = newest();
+    EXPECT_EQ(last["state"], "interrupted");
+    EXPECT_EQ(last["steps"][0]["kind"], "swap-remove");
+    EXPECT_EQ(last["steps"][0]["status"], "undone");
+    auto listed = remedyctlAs(Caller::Root, {"history"});
+    EXPECT_NE(listed.out.find("interrupted"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("(cut short, rolled back) swap-remove " + kSwapfile), std::string::npos) << listed.out;
+    // Not undone again, and not a plan to undo.
+    auto undo = remedyctlAs(Caller::Root, {"undo", last["id"].dump()});
+    EXPECT_NE(undo.exitCode, 0);
+    EXPECT_NE(undo.err.find("was interrupted and recovered"), std::string::npos) << undo.err;
 }
 
 TEST_F(Crash, APlanKilledAnywhereIsBeforeOrAfterAndOnRecord)
