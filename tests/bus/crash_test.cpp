@@ -122,6 +122,14 @@ protected:
 
     static std::uint64_t sizeOf(const fs::path& path) { return fs::file_size(path); }
 
+    // Nothing of the crash tests' plan (a swapfile and an fstab line) left.
+    void expectNoPlan(int kill) const
+    {
+        EXPECT_FALSE(swapIsActive()) << "kill " << kill;
+        EXPECT_FALSE(fs::exists(fs::symlink_status(root() / "mnt/ext4/swapfile"))) << "kill " << kill;
+        EXPECT_EQ(fstab(), original_) << "kill " << kill << ": torn";
+    }
+
     std::string original_;
 };
 
@@ -268,9 +276,7 @@ TEST_F(Crash, AnUndoKilledAnywhereIsFinishedOrNotBegun)
         } else {
             ++undone;
         }
-        EXPECT_FALSE(swapIsActive()) << "kill " << i;
-        EXPECT_FALSE(fs::exists(fs::symlink_status(root() / "mnt/ext4/swapfile"))) << "kill " << i;
-        EXPECT_EQ(fstab(), original_) << "kill " << i << ": torn";
+        expectNoPlan(i);
     }
     std::printf("plan undo: %d kills, %d not begun, %d finished, 0 torn\n", kills(), kept, undone);
     fs::remove(plan);
@@ -349,9 +355,7 @@ TEST_F(Crash, APlanKilledAnywhereIsBeforeOrAfterAndOnRecord)
             }
             ++before;
         }
-        EXPECT_FALSE(swapIsActive()) << "kill " << i;
-        EXPECT_FALSE(fs::exists(fs::symlink_status(root() / "mnt/ext4/swapfile"))) << "kill " << i;
-        EXPECT_EQ(fstab(), original_) << "kill " << i << ": torn";
+        expectNoPlan(i);
     }
     std::printf("plan apply: %d kills, %d before, %d after, 0 torn\n", kills(), before, after);
     fs::remove(plan);

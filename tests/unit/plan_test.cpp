@@ -183,6 +183,15 @@ protected:
         return files;
     }
 
+    // tree() without the mtimes.
+    std::map<std::string, std::string> contents() const
+    {
+        std::map<std::string, std::string> files;
+        for (const auto& [path, file] : tree())
+            files[path] = file.first;
+        return files;
+    }
+
     nlohmann::json apply(const std::string& text, std::string* failure = nullptr)
     {
         auto outcome = runner().apply(parsePlan(text), false, 1001, {});
@@ -303,12 +312,6 @@ TEST_F(PlanOnDisk, ATimedServiceIsAppliedAndUndoneWithItsTimer)
 // times its length as measured here, now.
 TEST_F(PlanOnDisk, AnApplyKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
 {
-    auto contents = [this] {
-        std::map<std::string, std::string> files;
-        for (const auto& [path, file] : tree())
-            files[path] = file.first;
-        return files;
-    };
     auto before = contents();
     auto started = std::chrono::steady_clock::now();
     auto first = apply(kPlan);
@@ -357,12 +360,6 @@ TEST_F(PlanOnDisk, AnApplyKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
 
 TEST_F(PlanOnDisk, AnUndoKilledAtAnyMomentIsFinishedOnceRecovered)
 {
-    auto contents = [this] {
-        std::map<std::string, std::string> files;
-        for (const auto& [path, file] : tree())
-            files[path] = file.first;
-        return files;
-    };
     auto before = contents();
     apply(kPlan);
     auto applied = contents();
