@@ -17,11 +17,14 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <string_view>
 
 namespace remedy {
 namespace {
 
 constexpr const char* kPendingParts[] = {"var", "lib", "remedy", "pending"};
+constexpr int kRecoveryAttempts = 3;
+constexpr std::string_view kFailedSuffix = ".failed";
 
 // <root>/var/lib/remedy/pending (root's, 0700), made when `create`.
 UniqueFd pendingDirectory(int root, bool create)
@@ -46,11 +49,11 @@ PendingChange::PendingChange(int root, const nlohmann::json& record)
             ".json")
 {
     auto dir = pendingDirectory(root, true);
-    auto stamped = record;
+    record_ = record;
     timespec now {};
     clock_gettime(CLOCK_REALTIME, &now);
-    stamped["started_ns"] = static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
-    replaceFileAt(dir.get(), name_, stamped.dump(), 0600);
+    record_["started_ns"] = static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+    replaceFileAt(dir.get(), name_, record_.dump(), 0600);
 }
 
 PendingChange::~PendingChange()
@@ -74,7 +77,7 @@ std::vector<RecoveredChange> recoverPending(int root, SwapSystem* swap, ServiceM
     if (DIR* listing = fdopendir(dup(dir.get()))) {
         while (auto* entry = readdir(listing)) {
             std::string name = entry->d_name;
-            if (name[0] != '.')
+            if (name[0] != '.' && !name.ends_with(kFailedSuffix))
                 records.emplace_back(nullptr, name);
             else if (name.find(".remedy-") != std::string::npos)
                 unlinkat(dir.get(), name.c_str(), 0);  // a record a killed remedyd was writing: its change had not begun
@@ -114,7 +117,23 @@ std::vector<RecoveredChange> recoverPending(int root, SwapSystem* swap, ServiceM
                 throw Error(ErrorKind::Failed, "unknown operation " + operation);
             }
         } catch (const std::exception& error) {
-            change.outcome = std::string("could not be recovered (") + error.what() + "); tried again at the next start";
+            // Tried again at the next start, a few times: one that keeps
+            // failing is set aside for the administrator (pending/NAME.failed)
+            // rather than half-redone at every start.
+            auto attempts = change.record.is_object() ? change.record.value("attempts", 0) + 1 : kRecoveryAttempts;
+            if (attempts >= kRecoveryAttempts) {
+                renameat(dir.get(), name.c_str(), dir.get(), (name + std::string(kFailedSuffix)).c_str());
+                change.outcome = std::string("could not be recovered (") + error.what() + "); set aside as /var/lib/remedy/pending/" + name +
+                                 std::string(kFailedSuffix) + " after " + std::to_string(attempts) + " attempts";
+            } else {
+                change.record["attempts"] = attempts;
+                try {
+                    replaceFileAt(dir.get(), name, change.record.dump(), 0600);
+                } catch (const std::exception&) {
+                    // Counted again next time.
+                }
+                change.outcome = std::string("could not be recovered (") + error.what() + "); tried again at the next start";
+            }
             recovered.push_back(std::move(change));
             continue;
         }

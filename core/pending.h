@@ -31,9 +31,12 @@ public:
     // way only its recovery can end.
     void keep() { kept_ = true; }
 
+    const nlohmann::json& record() const { return record_; }
+
 private:
     int root_;
     std::string name_;
+    nlohmann::json record_;
     bool kept_ = false;
 };
 

@@ -437,15 +437,23 @@ Outcome PlanRunner::undo(std::uint64_t id, bool dryRun, const Progress& progress
     // Once the first step is reversed, the way back to "applied" is gone
     // (the record holds how to undo, not how to redo): a remedyd killed
     // from here on finishes the undo when it next starts (finishUndo).
-    PendingChange pending(tools_.root, {{"operation", "plan-undo"}, {"target", std::to_string(id)}, {"uid", 0}});
+    PendingChange pending(tools_.root, {{"operation", "plan-undo"}, {"target", std::to_string(id)}, {"uid", record.value("uid", 0)}});
     std::size_t done = 0;
-    for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
-        reverse(*it);
-        if (progress)
-            progress(static_cast<double>(++done) / static_cast<double>(inverses.size()));
+    try {
+        for (auto it = inverses.rbegin(); it != inverses.rend(); ++it) {
+            reverse(*it);
+            if (progress)
+                progress(static_cast<double>(++done) / static_cast<double>(inverses.size()));
+        }
+        record["undone"] = isoNow();
+        saveRecord(tools_.root, record);
+    } catch (const std::exception& error) {
+        // Half undone, with no way back: the next remedyd finishes it.
+        pending.keep();
+        auto* known = dynamic_cast<const Error*>(&error);
+        throw Error(known ? known->kind() : ErrorKind::Failed, "undo of plan " + std::to_string(id) + " stopped after " + std::to_string(done) +
+                                                                 " of its steps: " + error.what() + "; remedyd finishes it when it next starts");
     }
-    record["undone"] = isoNow();
-    saveRecord(tools_.root, record);
     outcome.report = Json{{"undone", id}}.dump();
     return outcome;
 }

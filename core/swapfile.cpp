@@ -296,6 +296,15 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
                                       (request.persist ? ", listed in /etc/fstab" : ""));
         if (request.dryRun || !outcome.changed)
             return outcome;
+        // The file was there before: recovery turns off and unlists only
+        // what this call turned on and listed, and keeps the file.
+        PendingChange pending(root_, {{"operation", "swap-create"},
+                                      {"target", request.path},
+                                      {"uid", caller_},
+                                      {"existed", true},
+                                      {"active", active},
+                                      {"size", size},
+                                      {"listed", fstabText.has_value()}});
         Transaction transaction;
         if (!active) {
             system_.swapOn(fd.get(), request.priority);
@@ -333,7 +342,12 @@ Outcome Swapfiles::create(const SwapfileRequest& request, const Progress& progre
     int parent = place.parent.get();
     // On disk before anything is: a remedyd killed from here on leaves it,
     // and the next remedyd rolls this create back (pending.h).
-    PendingChange pending(root_, {{"operation", "swap-create"}, {"target", request.path}, {"uid", caller_}});
+    PendingChange pending(root_, {{"operation", "swap-create"},
+                                  {"target", request.path},
+                                  {"uid", caller_},
+                                  {"existed", false},
+                                  {"size", size},
+                                  {"listed", fstabText.has_value()}});
     unlinkat(parent, building.c_str(), 0);
     // Declared before the transaction, so its undo steps still have the file open.
     UniqueFd fd(openat(parent, building.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
@@ -544,8 +558,14 @@ Outcome Swapfiles::resize(const SwapfileRequest& request, const Progress& progre
             throw Error(error.kind(), std::string(error.what()) + "; " + request.path + " was rebuilt at its old size of " + sizeText(old) +
                                           ", so nothing changed");
         }
-        if (active)
-            system_.swapOff(temporary.get());
+        try {
+            if (active)
+                system_.swapOff(temporary.get());
+        } catch (const Error& error) {
+            pending.keep();  // the next remedyd turns the stand-in off and deletes it (recover)
+            throw Error(error.kind(), request.path + " is resized and on, but its stand-in " + standIn + " could not be turned off (" +
+                                          error.what() + "); remedyd removes it when it next starts");
+        }
         unlinkat(parent, standIn.c_str(), 0);
     }
     if (progress)
@@ -581,13 +601,31 @@ std::string Swapfiles::recover(const nlohmann::json& record)
     auto unlist = [&] { editFstab(root_, [&](const Fstab& fstab) { return fstab.find(path) ? fstab.withoutEntry(path) : std::nullopt; }, false); };
 
     if (operation == "swap-create") {
-        // What was there before a create began is never touched: the create
-        // refuses a path that exists, and records nothing for one it finishes.
-        discard(system_, parent, place.name);
+        // Only what this create made: a line it added, and a file it made,
+        // which can only be a whole swapfile of its size (it is built under
+        // another name and renamed once complete); not a file found there
+        // before, nor one someone put there since.
+        bool listed = record.value("listed", true);
         unlinkat(parent, temporaryName(place.name).c_str(), 0);
-        unlist();
+        UniqueFd fd(openat(parent, place.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        struct stat st {};
+        bool ours = fd && fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && !whyNotSwapfile(fd.get()) &&
+                    static_cast<std::uint64_t>(st.st_size) == record.value("size", std::uint64_t(0));
+        std::string outcome = "rolled back: ";
+        if (record.value("existed", false)) {
+            if (ours && !active && activeArea(system_, fd.get()))
+                system_.swapOff(fd.get());
+            outcome += path + " is kept, " + (active ? "on" : "off");
+        } else if (ours) {
+            discard(system_, parent, place.name);
+            outcome += path + " is gone";
+        } else {
+            outcome += path + (fd ? " is not the swapfile it made, so it is kept" : " was never made");
+        }
+        if (listed)
+            unlist();
         FstabFile(root_).removeLeftovers();
-        return "rolled back: " + path + " is gone, and so is its /etc/fstab line";
+        return outcome + (listed ? ", and the /etc/fstab line it added is gone" : "");
     }
 
     UniqueFd fd(openat(parent, place.name.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
@@ -610,8 +648,11 @@ std::string Swapfiles::recover(const nlohmann::json& record)
 
     if (operation != "swap-resize")
         throw Error(ErrorKind::Failed, "unknown operation " + operation);
-    if (!fd)
-        failed("cannot open " + path);
+    if (!fd) {
+        // Deleted since, by someone else: nothing to finish, only the stand-in to end.
+        discard(system_, parent, standInName(place.name));
+        return "finished: " + path + " is gone, so only its stand-in was removed";
+    }
     auto oldSize = record.at("old_size").get<std::uint64_t>();
     auto size = record.at("size").get<std::uint64_t>();
     struct stat st {};

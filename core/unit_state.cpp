@@ -1,6 +1,13 @@
 #include "unit_state.h"
 
+#include "error.h"
 #include "unit_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace remedy {
 namespace {
@@ -25,6 +32,10 @@ Json fileState(int root, const std::string& path)
 void restoreFile(int root, const std::string& path, const Json& content)
 {
     auto [dir, name] = split(path);
+    // A drop-in directory goes with its last file, and comes back with it.
+    if (!content.is_null() && dir.rfind("/etc/systemd/system.control/", 0) == 0 && mkdirat(root, dir.substr(1).c_str(), 0755) != 0 &&
+        errno != EEXIST)
+        throw Error(ErrorKind::Failed, "cannot create " + dir + ": " + std::strerror(errno));
     ManagedDirectory directory(root, dir);
     directory.removeLeftovers(name);
     auto now = directory.read(name);
@@ -62,8 +73,16 @@ void restoreUnits(int root, ServiceManager& manager, const Json& captured)
         if (!unit["enabled"].get<bool>() && now.unitFileState == "enabled")
             manager.disable({unit["name"]});
     }
-    for (const auto& file : captured["files"])
+    for (const auto& file : captured["files"]) {
+        // A record of a change (pending.h) says what the change wrote: a
+        // file that is neither that nor as before, someone wrote since.
+        if (file.contains("wanted")) {
+            auto now = fileState(root, file["path"])["content"];
+            if (now != file["content"] && now != file["wanted"])
+                continue;
+        }
         restoreFile(root, file["path"], file["content"]);
+    }
     manager.reload();
     for (const auto& unit : captured["units"]) {
         if (unit["enabled"].get<bool>() && manager.state(unit["name"]).unitFileState != "enabled")

@@ -76,12 +76,29 @@ Units::Units(int root, ServiceManager& manager, std::string probePath, std::chro
 {
 }
 
-PendingChange Units::remember(const std::string& target, const std::vector<std::string>& files, const std::vector<std::string>& units)
+PendingChange Units::remember(const std::string& target, const std::vector<std::pair<std::string, std::optional<std::string>>>& files,
+                              const std::vector<std::string>& units)
 {
-    return PendingChange(root_, {{"operation", "unit-change"},
-                                 {"target", target},
-                                 {"uid", caller_},
-                                 {"before", captureUnits(root_, manager_, files, units)}});
+    std::vector<std::string> paths;
+    for (const auto& [path, wanted] : files)
+        paths.push_back(path);
+    auto before = captureUnits(root_, manager_, paths, units);
+    // What the change writes: recovery puts back only a file still as
+    // before or as the change left it, never one someone wrote since.
+    for (std::size_t i = 0; i < files.size(); ++i)
+        before["files"][i]["wanted"] = files[i].second ? nlohmann::json(*files[i].second) : nlohmann::json();
+    return PendingChange(root_, {{"operation", "unit-change"}, {"target", target}, {"uid", caller_}, {"before", before}});
+}
+
+bool Units::rollBack(PendingChange& pending)
+{
+    try {
+        restoreUnits(root_, manager_, pending.record().at("before"));
+        return true;
+    } catch (const std::exception&) {
+        pending.keep();  // the next remedyd tries again (recoverPending)
+        return false;
+    }
 }
 
 Outcome Units::installService(const ServiceSpec& spec, bool force, bool dryRun)
@@ -180,16 +197,10 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
         if (file.dir.path() == kUnitDir && file.name != name)
             touched.push_back(file.name);
     }
-    auto pending = remember(name, paths, touched);
-    auto restore = [&] {
-        for (const auto& file : files) {
-            if (file.before)
-                file.dir.write(file.name, *file.before, true);
-            else
-                file.dir.remove(file.name, true);
-        }
-        manager_.reload();
-    };
+    std::vector<std::pair<std::string, std::optional<std::string>>> wanted;
+    for (const auto& file : files)
+        wanted.emplace_back(file.path(), file.wanted);
+    auto pending = remember(name, wanted, touched);
     auto startedAt = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
     std::string jobResult;
     try {
@@ -202,7 +213,7 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
             manager_.enable({name});
         jobResult = restart ? manager_.restart(name) : manager_.start(name);
     } catch (...) {
-        restore();
+        rollBack(pending);
         throw;
     }
     if (jobResult == "done" && started(manager_, name, settle_))
@@ -211,15 +222,11 @@ Outcome Units::install(const std::string& name, std::vector<File> files, bool fo
     // Failed: what systemd says, then everything back as it was.
     auto failed = manager_.state(name);
     auto lines = manager_.journal(name, kJournalLines, static_cast<std::uint64_t>(startedAt.count()));
-    manager_.stop(name);
-    if (!enabled)
-        manager_.disable({name});
-    restore();
-    if (running)
-        manager_.start(name);
+    bool putBack = rollBack(pending);
     std::string message = name + " did not start: the start job ended '" + jobResult + "', the unit is " + failed.activeState +
-                          (failed.result.empty() ? "" : " (result: " + failed.result + ")") + ". remedy put back what was there before" +
-                          (running ? " and started it again" : "") + ".";
+                          (failed.result.empty() ? "" : " (result: " + failed.result + ")") +
+                          (putBack ? ". remedy put back what was there before" + std::string(running ? " and started it again" : "") + "."
+                                   : ". Putting back what was there before failed; remedyd does it when it next starts.");
     if (!lines.empty()) {
         message += "\nIts last journal lines:";
         for (const auto& line : lines)
@@ -267,15 +274,23 @@ Outcome Units::installTimer(const std::string& name, std::string service, std::s
     outcome.actions.push_back("enable and start " + name + ".timer");
     if (dryRun)
         return outcome;
-    auto pending = remember(name + ".timer", {files[0].path(), files[1].path()}, {name + ".timer"});
-    for (const auto& file : files)
-        file.dir.write(file.name, *file.wanted, false);
-    manager_.reload();
-    manager_.enable({name + ".timer"});
-    // A restart resets the timer, so a new interval applies at once.
-    auto result = state.activeState == "active" ? manager_.restart(name + ".timer") : manager_.start(name + ".timer");
-    if (result != "done")
-        throw Error(ErrorKind::Failed, name + ".timer did not start: " + result);
+    auto pending = remember(name + ".timer", {{files[0].path(), files[0].wanted}, {files[1].path(), files[1].wanted}}, {name + ".timer"});
+    std::string result;
+    try {
+        for (const auto& file : files)
+            file.dir.write(file.name, *file.wanted, false);
+        manager_.reload();
+        manager_.enable({name + ".timer"});
+        // A restart resets the timer, so a new interval applies at once.
+        result = state.activeState == "active" ? manager_.restart(name + ".timer") : manager_.start(name + ".timer");
+    } catch (...) {
+        rollBack(pending);
+        throw;
+    }
+    if (result != "done") {
+        rollBack(pending);
+        throw Error(ErrorKind::Failed, name + ".timer did not start: " + result + "; remedy put back what was there before");
+    }
     return outcome;
 }
 
@@ -297,12 +312,18 @@ Outcome Units::removeHealthcheck(const std::string& unit, bool dryRun)
     outcome.actions.push_back("reload systemd");
     if (dryRun)
         return outcome;
-    auto pending = remember(name + ".timer", {units.path() + "/" + name + ".timer", units.path() + "/" + name + ".service"}, {name + ".timer"});
-    manager_.stop(name + ".timer");
-    manager_.disable({name + ".timer"});
-    for (const auto& file : {name + ".timer", name + ".service"})
-        units.remove(file, false);
-    manager_.reload();
+    auto pending = remember(name + ".timer", {{units.path() + "/" + name + ".timer", std::nullopt}, {units.path() + "/" + name + ".service", std::nullopt}},
+                            {name + ".timer"});
+    try {
+        manager_.stop(name + ".timer");
+        manager_.disable({name + ".timer"});
+        for (const auto& file : {name + ".timer", name + ".service"})
+            units.remove(file, false);
+        manager_.reload();
+    } catch (...) {
+        rollBack(pending);
+        throw;
+    }
     return outcome;
 }
 
@@ -344,33 +365,40 @@ Outcome Units::remove(const std::string& name, bool force, bool dryRun)
         return outcome;
 
     auto check = healthcheckName(name);
-    std::vector<std::string> paths = {units.path() + "/" + name, units.path() + "/" + timer, logrotate.path() + "/" + logRotationName(name),
-                                      units.path() + "/" + check + ".service", units.path() + "/" + check + ".timer"};
+    std::vector<std::pair<std::string, std::optional<std::string>>> paths;
+    for (const auto& path : {units.path() + "/" + name, units.path() + "/" + timer, logrotate.path() + "/" + logRotationName(name),
+                             units.path() + "/" + check + ".service", units.path() + "/" + check + ".timer"})
+        paths.emplace_back(path, std::nullopt);
     for (const auto& file : limits)
-        paths.push_back(dropIns.path() + "/" + file);
+        paths.emplace_back(dropIns.path() + "/" + file, std::nullopt);
     std::vector<std::string> touched = {name};
     if (health.changed)
         touched.push_back(check + ".timer");
     if (hasTimer)
         touched.push_back(timer);
     auto pending = remember(name, paths, touched);
-    if (health.changed)
-        removeHealthcheck(name, false);
-    if (hasTimer) {
-        manager_.stop(timer);
-        manager_.disable({timer});
-        units.remove(timer, false);
+    try {
+        if (health.changed)
+            removeHealthcheck(name, false);
+        if (hasTimer) {
+            manager_.stop(timer);
+            manager_.disable({timer});
+            units.remove(timer, false);
+        }
+        if (hasUnit) {
+            manager_.stop(name);
+            manager_.disable({name});
+            units.remove(name, force);
+            for (const auto& file : limits)
+                dropIns.remove(file, true);
+            dropIns.removeIfEmpty(root_);
+        }
+        logrotate.remove(logRotationName(name), force);
+        manager_.reload();
+    } catch (...) {
+        rollBack(pending);
+        throw;
     }
-    if (hasUnit) {
-        manager_.stop(name);
-        manager_.disable({name});
-        units.remove(name, force);
-        for (const auto& file : limits)
-            dropIns.remove(file, true);
-        dropIns.removeIfEmpty(root_);
-    }
-    logrotate.remove(logRotationName(name), force);
-    manager_.reload();
     return outcome;
 }
 

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -51,7 +52,12 @@ private:
     // The write-ahead record of a change to these files and units: how
     // they are now, which a remedyd killed before the change ends is put
     // back to when it next starts.
-    PendingChange remember(const std::string& target, const std::vector<std::string>& files, const std::vector<std::string>& units);
+    // files: each path with what the change leaves there (nothing: deleted).
+    PendingChange remember(const std::string& target, const std::vector<std::pair<std::string, std::optional<std::string>>>& files,
+                           const std::vector<std::string>& units);
+    // Puts back what `pending` recorded, at once; false when that failed,
+    // and then the record stays for the next remedyd.
+    bool rollBack(PendingChange& pending);
 
     int root_;
     ServiceManager& manager_;

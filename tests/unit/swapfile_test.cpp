@@ -690,6 +690,26 @@ TEST_F(Swapfiles, ARemoveCutShortAfterItsSwapoffIsRolledBackFromItsRecord)
     remedy::Swapfiles(rootFd_.get(), kernel, config_).remove("/srv/swapfile", false);
 }
 
+TEST_F(Swapfiles, RecoveringACreateKeepsWhatItDidNotMake)
+{
+    // A create killed before its file was renamed into place, recovered
+    // after someone put a file of their own there and listed it by hand.
+    FakeKernel kernel;
+    write("srv/swapfile", "theirs");
+    write("etc/fstab", std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n");
+    fs::create_directories(root_ / "var/lib/remedy/pending");
+    nlohmann::json record = {{"operation", "swap-create"}, {"target", "/srv/swapfile"}, {"uid", 1000},
+                             {"existed", false},           {"size", 16 * MiB},          {"listed", false}};
+    write("var/lib/remedy/pending/swap-create-1.json", record.dump());
+    auto recovered = recoverPending(rootFd_.get(), &kernel, nullptr, config_);
+    ASSERT_EQ(recovered.size(), 1U);
+    EXPECT_TRUE(recovered[0].done) << recovered[0].outcome;
+    EXPECT_EQ(read("srv/swapfile"), "theirs");
+    EXPECT_EQ(read("etc/fstab"), std::string(kFstab) + "/srv/swapfile none swap defaults 0 0\n") << "a line it did not add";
+    fs::remove(root_ / "srv/swapfile");
+    write("etc/fstab", kFstab);
+}
+
 TEST_F(Swapfiles, ZeroFillWritesEveryBlockAndReportsProgress)
 {
     auto path = root_ / "srv/zeros";

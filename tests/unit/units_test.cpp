@@ -204,6 +204,51 @@ TEST_F(UnitsOnDisk, PuttingBackARemovalEnablesAndStartsTheUnitAgain)
     EXPECT_EQ(systemd_.units["app.service"].unitFileState, "enabled");
 }
 
+TEST_F(UnitsOnDisk, AHealthCheckWhoseTimerDoesNotStartLeavesNoFile)
+{
+    units().installService(spec(), false, false);
+    auto before = tree();
+    systemd_.failStartOf = "remedy-health-app.timer";
+    EXPECT_THROW(units().installHealthcheck({"app.service", "http://127.0.0.1:8000/health"}, false), Error);
+    EXPECT_EQ(tree(), before) << "the health check's files stayed";
+    EXPECT_NE(systemd_.units["remedy-health-app.timer"].unitFileState, "enabled");
+}
+
+TEST_F(UnitsOnDisk, RecoveryLeavesAFileSomeoneWroteSinceTheChange)
+{
+    // A killed install of app.service recorded "no file before, this file
+    // after"; an administrator wrote a unit of their own there since.
+    write("etc/systemd/system/app.service", "[Service]\nExecStart=/usr/bin/theirs\n");
+    fs::create_directories(root_ / "var/lib/remedy/pending");
+    write("var/lib/remedy/pending/unit-change-1.json",
+          R"({"operation": "unit-change", "target": "app.service", "uid": 1000, "before": {"files": [
+               {"path": "/etc/systemd/system/app.service", "content": null, "wanted": "# Managed by remedy\n"}],
+             "units": []}})");
+    KernelSwapSystem kernel;
+    auto recovered = recoverPending(rootFd_.get(), &kernel, &systemd_, {});
+    ASSERT_EQ(recovered.size(), 1U);
+    EXPECT_TRUE(recovered[0].done);
+    EXPECT_EQ(read("etc/systemd/system/app.service"), "[Service]\nExecStart=/usr/bin/theirs\n");
+}
+
+TEST_F(UnitsOnDisk, ARecordRecoveryKeepsFailingIsSetAsideAfterThreeStarts)
+{
+    fs::create_directories(root_ / "var/lib/remedy/pending");
+    write("var/lib/remedy/pending/unit-change-2.json",
+          R"({"operation": "unit-change", "target": "app.service", "uid": 1000, "before": {"files": [
+               {"path": "/etc/nowhere/app.service", "content": "x"}], "units": []}})");
+    KernelSwapSystem kernel;
+    for (int start = 1; start <= 3; ++start) {
+        auto recovered = recoverPending(rootFd_.get(), &kernel, &systemd_, {});
+        ASSERT_EQ(recovered.size(), 1U) << "start " << start;
+        EXPECT_FALSE(recovered[0].done);
+        EXPECT_NE(recovered[0].outcome.find(start < 3 ? "tried again at the next start" : "set aside"), std::string::npos)
+            << recovered[0].outcome;
+    }
+    EXPECT_TRUE(recoverPending(rootFd_.get(), &kernel, &systemd_, {}).empty());
+    EXPECT_TRUE(fs::exists(root_ / "var/lib/remedy/pending/unit-change-2.json.failed"));
+}
+
 TEST_F(UnitsOnDisk, AServiceThatExitsAtOnceCountsAsNotStarted)
 {
     systemd_.exitsAtOnce = true;
