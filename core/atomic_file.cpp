@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string_view>
@@ -72,20 +73,36 @@ std::string readFileAt(int dir, const std::string& name, struct stat* info)
     return text;
 }
 
+namespace {
+
+void removeTemporariesIf(int dir, const std::function<bool(std::string_view)>& stale)
+{
+    std::vector<std::string> found;
+    // A dup shares the position in the directory: from its start, whoever read it before.
+    if (DIR* listing = fdopendir(dup(dir))) {
+        rewinddir(listing);
+        while (auto* entry = readdir(listing))
+            if (stale(entry->d_name))
+                found.emplace_back(entry->d_name);
+        closedir(listing);
+    }
+    for (const auto& leftover : found)
+        unlinkat(dir, leftover.c_str(), 0);
+}
+
+} // namespace
+
 void removeStaleTemporaries(int dir, const std::string& name)
 {
     // remedyd writes one file at a time, so any temporary of this name is
     // a killed writer's leftover.
     const std::string prefix = "." + name + ".remedy-";
-    std::vector<std::string> stale;
-    if (DIR* listing = fdopendir(dup(dir))) {
-        while (auto* entry = readdir(listing))
-            if (std::string_view(entry->d_name).substr(0, prefix.size()) == prefix)
-                stale.emplace_back(entry->d_name);
-        closedir(listing);
-    }
-    for (const auto& leftover : stale)
-        unlinkat(dir, leftover.c_str(), 0);
+    removeTemporariesIf(dir, [&](std::string_view file) { return file.substr(0, prefix.size()) == prefix; });
+}
+
+void removeStaleTemporaries(int dir)
+{
+    removeTemporariesIf(dir, [](std::string_view file) { return file.starts_with(".") && file.find(".remedy-") != std::string_view::npos; });
 }
 
 namespace {

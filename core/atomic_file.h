@@ -22,6 +22,8 @@ void replaceFileAt(int dir, const std::string& name, const std::string& content,
 // Deletes what killed writers of `name` left beside it (".NAME.remedy-*"):
 // replaceFileAt does it before it writes, and so does undoing a change.
 void removeStaleTemporaries(int dir, const std::string& name);
+// The same for every name in `dir` (a directory of remedy's own).
+void removeStaleTemporaries(int dir);
 
 // Writes all of `data` to `fd`, retrying short writes.
 void writeAll(int fd, const char* data, std::size_t size, const std::string& what);

@@ -73,14 +73,14 @@ std::vector<RecoveredChange> recoverPending(int root, SwapSystem* swap, ServiceM
     auto dir = pendingDirectory(root, false);
     if (!dir)
         return recovered;
+    removeStaleTemporaries(dir.get());  // records a killed remedyd was writing: their changes had not begun
     std::vector<std::pair<nlohmann::json, std::string>> records;
     if (DIR* listing = fdopendir(dup(dir.get()))) {
+        rewinddir(listing);  // the dup shares the position removeStaleTemporaries left at the end
         while (auto* entry = readdir(listing)) {
             std::string name = entry->d_name;
             if (name[0] != '.' && !name.ends_with(kFailedSuffix))
                 records.emplace_back(nullptr, name);
-            else if (name.find(".remedy-") != std::string::npos)
-                unlinkat(dir.get(), name.c_str(), 0);  // a record a killed remedyd was writing: its change had not begun
         }
         closedir(listing);
     }

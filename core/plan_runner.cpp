@@ -505,6 +505,12 @@ std::vector<std::string> PlanRunner::recover()
     return {"plan " + std::to_string(newest) + ": " + record["error"].get<std::string>()};
 }
 
+void PlanRunner::removeLeftovers() const
+{
+    if (auto dir = historyDirectory(tools_.root, false))
+        removeStaleTemporaries(dir.get());
+}
+
 void PlanRunner::recordRecovered(const nlohmann::json& pending, const std::string& outcome)
 {
     auto operation = pending.at("operation").get<std::string>();

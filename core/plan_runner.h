@@ -74,6 +74,9 @@ public:
     // remedyd starts, before it serves anyone.
     std::vector<std::string> recover();
 
+    // Deletes the temporaries of history records a killed remedyd was writing.
+    void removeLeftovers() const;
+
     // Puts on record a single change (pending.h) that a killed remedyd cut
     // short and recoverPending ended, as an "interrupted" run of one step
     // (kind: its operation), so `remedyctl history` shows it with the plans.

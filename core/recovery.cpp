@@ -1,5 +1,6 @@
 #include "recovery.h"
 
+#include "fstab_file.h"
 #include "pending.h"
 
 namespace remedy {
@@ -28,6 +29,13 @@ std::vector<Recovery> recoverChanges(const PlanTools& tools)
         if (outermost.done && outermost.record.value("operation", "").rfind("plan-", 0) != 0)
             runner.recordRecovered(outermost.record, outermost.outcome);
     }
+    // A write a kill cut short leaves only its temporary (atomic_file.h).
+    try {
+        FstabFile(tools.root).removeLeftovers();
+    } catch (const std::exception&) {
+        // No /etc/fstab to write: no temporary of it either.
+    }
+    runner.removeLeftovers();
     return recovered;
 }
 

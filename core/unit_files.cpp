@@ -61,6 +61,7 @@ std::vector<std::string> ManagedDirectory::managedFiles(const std::string& suffi
     DIR* listing = fdopendir(dup(dir_.get()));
     if (!listing)
         throw Error(ErrorKind::Failed, "cannot list " + path_ + ": " + std::strerror(errno));
+    rewinddir(listing);  // a dup shares the position an earlier listing left
     rewinddir(listing);
     while (const dirent* entry = readdir(listing)) {
         std::string name = entry->d_name;
