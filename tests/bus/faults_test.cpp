@@ -1,5 +1,6 @@
 // Faults at every write (the bus tier): the real remedyd, with a disk that
-// fails. A first run of each change lists every write, pwrite, fallocate,
+// fails. The bus starts it with the fault library in its environment
+// (UpdateActivationEnvironment, which the bus allows root). A first run of each change lists every write, pwrite, fallocate,
 // fsync and rename it makes below the root (tests/support/faults.cpp);
 // then the change is made again once per call listed, that call failing
 // with ENOSPC, and once more with EIO. Each time the change either fails
@@ -61,20 +62,19 @@ class Faults : public testing::Test {
 protected:
     void TearDown() override
     {
-        fs::remove(requireEnv("REMEDY_FAULTS_ENV"));
-        restartHelper();
+        restartHelper(faults(0, "ENOSPC", "", false));
         remedyctlAs(Caller::Root, {"swap", "remove", "/mnt/ext4/swapfile"});
         remedyctlAs(Caller::Root, {"fstab", "remove", "/mnt/faults"});
     }
 
-    // The next remedyd, with these faults.
-    static void restartHelper(const std::string& env = "")
+    // The next remedyd the bus starts, with this environment.
+    static void restartHelper(const std::vector<std::string>& env)
     {
-        auto path = requireEnv("REMEDY_FAULTS_ENV");
-        if (env.empty())
-            fs::remove(path);
-        else
-            std::ofstream(path) << env;
+        std::vector<std::string> call = {"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                         "UpdateActivationEnvironment", "a{ss}", std::to_string(env.size() / 2)};
+        call.insert(call.end(), env.begin(), env.end());
+        auto updated = busctl("root", call);
+        ASSERT_EQ(updated.exitCode, 0) << updated.err;
         pid_t helper = helperPid();
         if (helper > 0) {
             kill(helper, SIGTERM);
@@ -84,10 +84,14 @@ protected:
         ASSERT_EQ(remedyctlAs(Caller::Root, {"status"}).exitCode, 0);
     }
 
-    static std::string faults(long at, const std::string& code, const std::string& trace = "")
+    // The fault library's settings; `on` false takes them all away.
+    static std::vector<std::string> faults(long at, const std::string& code, const std::string& trace = "", bool on = true)
     {
-        return "LD_PRELOAD=" + requireEnv("REMEDY_FAULTS_LIBRARY") + "\nREMEDY_FAULT_UNDER=" + root().string() + "/\nREMEDY_FAULT_AT=" +
-               std::to_string(at) + "\nREMEDY_FAULT_ERRNO=" + code + "\nREMEDY_FAULT_TRACE=" + trace + "\n";
+        return {"LD_PRELOAD",         on ? requireEnv("REMEDY_FAULTS_LIBRARY") : "",
+                "REMEDY_FAULT_UNDER", on ? root().string() + "/" : "",
+                "REMEDY_FAULT_AT",    std::to_string(at),
+                "REMEDY_FAULT_ERRNO", code,
+                "REMEDY_FAULT_TRACE", trace};
     }
 
     // Fails each call `change` makes, one at a time; `undo` takes a change
@@ -102,7 +106,7 @@ protected:
     static int failEachCall(const std::vector<std::string>& change, const std::function<bool()>& undo,
                             const std::function<void(const std::string&)>& onFailure = {})
     {
-        auto trace = fs::path(requireEnv("REMEDY_FAULTS_ENV")).parent_path() / "faults.trace";
+        auto trace = root().parent_path() / "faults.trace";
         fs::remove(trace);
         auto before = state();
         restartHelper(faults(0, "ENOSPC", trace.string()));
@@ -141,7 +145,7 @@ protected:
                 EXPECT_EQ(state(), now == after ? before : now);
             }
         }
-        restartHelper();
+        restartHelper(faults(0, "ENOSPC", "", false));
         std::printf("%zu calls, each failed with ENOSPC and with EIO: %d runs failed cleanly, %zu succeeded whole\n", calls.size(), failed,
                     2 * calls.size() - static_cast<std::size_t>(failed));
         return failed;
