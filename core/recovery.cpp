@@ -11,8 +11,7 @@ std::vector<Recovery> recoverChanges(const PlanTools& tools)
     std::vector<Recovery> recovered;
     // Single changes first: a plan's step keeps its own record too, and is
     // undone within the plan before the plan's earlier steps are.
-    Config config = tools.config;
-    auto changes = recoverPending(tools.root, tools.swap, tools.systemd, config, [&](const nlohmann::json& record) {
+    auto changes = recoverPending(tools.root, tools.swap, tools.systemd, tools.config, [&](const nlohmann::json& record) {
         return runner.finishUndo(std::stoull(record.at("target").get<std::string>()));
     });
     auto plans = runner.recover();

@@ -651,7 +651,8 @@ TEST_F(Swapfiles, ARemoveKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
     int after = 0;
     killDuring(took, 13, 40, remove, [&](int i) {
         FakeKernel next;
-        recoverPending(rootFd_.get(), &next, nullptr, config_);
+        for (const auto& change : recoverPending(rootFd_.get(), &next, nullptr, config_))
+            EXPECT_TRUE(change.done) << "kill " << i << ": " << change.outcome;
         if (exists("srv/swapfile")) {
             EXPECT_EQ(read("etc/fstab"), persisted) << "kill " << i << ": a kept swapfile lost its line";
             ++before;
@@ -661,7 +662,8 @@ TEST_F(Swapfiles, ARemoveKilledAtAnyMomentIsBeforeOrAfterOnceRecovered)
             create();
         }
     });
-    EXPECT_GT(before + after, 0);
+    // Two thirds of the kills land after the remove ended: those must find it done.
+    EXPECT_GT(after, 0);
     remove();
     expectUntouched("at the end");
 }
